@@ -1,0 +1,1388 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * @file apmatrix.h
+ * @brief libapmatrix: the AP matrix of IBM Z crypto adapters for KVM guests.
+ *
+ * The one public header of libapmatrix. Everything is an opaque,
+ * reference-counted object tied to a context (struct apmatrix_ctx).
+ *
+ * Conventions:
+ * - Fallible calls return an int: 0 (or a documented non-negative value) on
+ *   success, a negative errno value on failure. New objects come back
+ *   through a trailing out-parameter that is written only on success.
+ * - Bad arguments give -EINVAL; nothing aborts, asserts or exits.
+ * - After a failure (and after a success that carries a warning), a one-line
+ *   message naming what was wrong and where is available from
+ *   apmatrix_get_diagnostic().
+ * - Every action takes an `unsigned int flags` that must be 0 or a
+ *   combination of documented bits, otherwise -EINVAL.
+ * - `_unref()` accepts NULL and always returns NULL.
+ * - Formatting functions follow snprintf(): they write at most @p size bytes
+ *   including the terminating NUL and return the length of the full text
+ *   (without the NUL), so a call with a NULL buffer and size 0 asks for the
+ *   length.
+ *
+ * Thread safety: libapmatrix is thread-aware, not thread-safe. It keeps no
+ * global or static mutable state, starts no threads, installs no signal
+ * handlers, and never forks or execs. A context and every object obtained
+ * from it share reference counts and caches. They must therefore be used by
+ * at most one thread at a time; callers that share them must serialize
+ * access. Independent contexts may be used concurrently. All file
+ * descriptors are opened O_CLOEXEC. apmatrix_new() reads the environment, so
+ * do not call setenv() concurrently with it.
+ *
+ * IDs: adapters and domains are numbered 0 to 255. In every mask bit 0 is the
+ * leftmost bit, as the kernel and the architecture number them. An APQN (AP
+ * queue number) pairs an adapter with a domain and is written `AA.DDDD` in
+ * hexadecimal (`04.0047`), as sysfs and lszcrypt write it.
+ */
+#ifndef APMATRIX_H
+#define APMATRIX_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @defgroup ctx Context
+ * @{
+ */
+
+/** @brief The library context: roots, log hook, diagnostics. @since 0.1 */
+struct apmatrix_ctx;
+
+/**
+ * @brief Log hook.
+ *
+ * Receives messages already formatted, so bindings can take it.
+ * @param data the pointer given to apmatrix_set_log_fn()
+ * @param priority a syslog priority (LOG_ERR = 3 ... LOG_DEBUG = 7)
+ * @param file source file of the message
+ * @param line source line
+ * @param fn function name
+ * @param msg the formatted message, without a trailing newline
+ * @since 0.1
+ */
+typedef void (*apmatrix_log_fn)(void *data, int priority, const char *file,
+                                int line, const char *fn, const char *msg);
+
+/**
+ * @brief Create a new library context.
+ *
+ * The log priority starts at LOG_ERR, or at the value of the environment
+ * variable `APMATRIX_LOG` (a number 0-7 or one of `err`, `warning`, `info`,
+ * `debug`). Roots start at `/sys`, `/etc` and `/run`.
+ * @param[out] ret the new context, with a reference count of 1
+ * @return 0, or -ENOMEM, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_new(struct apmatrix_ctx **ret);
+
+/**
+ * @brief Take a reference on a context.
+ * @param ctx the context, or NULL
+ * @return @p ctx
+ * @since 0.1
+ */
+struct apmatrix_ctx *apmatrix_ref(struct apmatrix_ctx *ctx);
+
+/**
+ * @brief Drop a reference on a context; the last one frees it.
+ * @param ctx the context, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_ctx *apmatrix_unref(struct apmatrix_ctx *ctx);
+
+/**
+ * @brief Install the log hook.
+ *
+ * The default hook writes to stderr with the prefix `libapmatrix: `.
+ * @param ctx the context
+ * @param fn the hook, or NULL to restore the default
+ * @param data passed to @p fn unchanged
+ * @since 0.1
+ */
+void apmatrix_set_log_fn(struct apmatrix_ctx *ctx, apmatrix_log_fn fn,
+                         void *data);
+
+/**
+ * @brief The current log priority: messages above it are not formatted.
+ * @param ctx the context
+ * @return a syslog priority, 0 to 7
+ * @since 0.1
+ */
+int apmatrix_get_log_priority(const struct apmatrix_ctx *ctx);
+
+/**
+ * @brief Set the log priority.
+ * @param ctx the context
+ * @param priority a syslog priority, 0 to 7
+ * @return 0, or -EINVAL for a priority out of range
+ * @since 0.1
+ */
+int apmatrix_set_log_priority(struct apmatrix_ctx *ctx, int priority);
+
+/** @brief Which root directory a context resolves paths under. @since 0.1 */
+enum apmatrix_root {
+	APMATRIX_ROOT_SYSFS = 0, /**< sysfs, default `/sys` */
+	APMATRIX_ROOT_ETC = 1,   /**< configuration, default `/etc` */
+	APMATRIX_ROOT_RUN = 2    /**< runtime state and locks, default `/run` */
+};
+
+/**
+ * @brief Point one of the context's roots somewhere else.
+ *
+ * Used for fixture trees, captured hosts and containers.
+ * @param ctx the context
+ * @param which an enum apmatrix_root value
+ * @param path an absolute path (copied)
+ * @return 0, or -EINVAL for an unknown root or a relative or empty path,
+ *         -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_set_root(struct apmatrix_ctx *ctx, unsigned int which,
+                      const char *path);
+
+/**
+ * @brief One of the context's roots.
+ * @param ctx the context
+ * @param which an enum apmatrix_root value
+ * @return the path (valid until the root is changed or the context freed),
+ *         or NULL for an unknown root
+ * @since 0.1
+ */
+const char *apmatrix_get_root(const struct apmatrix_ctx *ctx,
+                              unsigned int which);
+
+/**
+ * @brief The message of the last call on this context that failed or warned.
+ *
+ * Names what was wrong and where, for example
+ * `invalid character 'g' at offset 3 in mask "0x1g"`.
+ * @param ctx the context
+ * @return the message, or "" when there is none; valid until the next call
+ *         on the context that fails or warns
+ * @since 0.1
+ */
+const char *apmatrix_get_diagnostic(const struct apmatrix_ctx *ctx);
+
+/**
+ * @brief A description of an error code returned by the library.
+ *
+ * Covers every negative errno the library returns, with the meaning it has
+ * for AP (for example -EADDRINUSE: an APQN belongs to another mediated
+ * device).
+ * @param err a negative (or positive) errno value
+ * @return a static string, never NULL
+ * @since 0.1
+ */
+const char *apmatrix_strerror(int err);
+
+/** @} */
+
+/**
+ * @defgroup idset ID sets
+ * Sets of adapter or domain IDs, 0 to 255.
+ * @{
+ */
+
+/** @brief Number of adapter IDs and of domain IDs. @since 0.1 */
+#define APMATRIX_MAX_IDS 256
+
+/** @brief A set of 256 adapter or domain IDs. @since 0.1 */
+struct apmatrix_idset;
+
+/** @brief The text syntaxes of ID sets. @since 0.1 */
+enum apmatrix_syntax {
+	/** Kernel mask: `0x` (optional) + up to 64 hex digits, bit 0 leftmost,
+	 *  zero-padded on the right; replaces the set. */
+	APMATRIX_SYNTAX_MASK = 1,
+	/** Relative edits `+N`, `-N`, `+N-M`, `-N-M`, comma separated, applied
+	 *  left to right to the current set; numbers in base 0. */
+	APMATRIX_SYNTAX_RELATIVE = 2,
+	/** List of IDs and ranges `1,3,5-7,0x47`, numbers in base 0;
+	 *  replaces the set. Formats as compact decimal ranges `0-120,129-255`. */
+	APMATRIX_SYNTAX_LIST = 3,
+	/** What `/sys/bus/ap/apmask` accepts: relative when the text starts
+	 *  with `+` or `-`, otherwise a mask. Parse only. */
+	APMATRIX_SYNTAX_KERNEL = 4,
+	/** What `chzdev --type ap apmask=` accepts: relative when the text
+	 *  starts with `+` or `-`, otherwise a list. Parse only. */
+	APMATRIX_SYNTAX_CHZDEV = 5
+};
+
+/** @brief Warning bits returned by successful parses. @since 0.1 */
+enum apmatrix_warning {
+	/** A number with a leading zero was read as octal, as the kernel
+	 *  does (`010` is 8). */
+	APMATRIX_WARN_OCTAL = 1
+};
+
+/**
+ * @brief Create an empty ID set.
+ * @param ctx the context
+ * @param[out] ret the new set
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_idset_new(struct apmatrix_ctx *ctx, struct apmatrix_idset **ret);
+
+/**
+ * @brief Take a reference. A set owned by another object (a matrix, a
+ * host) forwards the reference to its owner.
+ * @param set the set, or NULL
+ * @return @p set
+ * @since 0.1
+ */
+struct apmatrix_idset *apmatrix_idset_ref(struct apmatrix_idset *set);
+
+/**
+ * @brief Drop a reference.
+ * @param set the set, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_idset *apmatrix_idset_unref(struct apmatrix_idset *set);
+
+/**
+ * @brief The context of a set.
+ * @param set the set
+ * @return the context (borrowed)
+ * @since 0.1
+ */
+struct apmatrix_ctx *apmatrix_idset_get_ctx(const struct apmatrix_idset *set);
+
+/**
+ * @brief Add an ID.
+ * @param set the set
+ * @param id 0 to 255
+ * @return 0, or -EINVAL for an ID out of range
+ * @since 0.1
+ */
+int apmatrix_idset_set(struct apmatrix_idset *set, unsigned int id);
+
+/**
+ * @brief Remove an ID.
+ * @param set the set
+ * @param id 0 to 255
+ * @return 0, or -EINVAL for an ID out of range
+ * @since 0.1
+ */
+int apmatrix_idset_clear(struct apmatrix_idset *set, unsigned int id);
+
+/**
+ * @brief Remove every ID.
+ * @param set the set
+ * @return 0, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_idset_clear_all(struct apmatrix_idset *set);
+
+/**
+ * @brief Whether an ID is in the set.
+ * @param set the set
+ * @param id 0 to 255
+ * @return 1 if present, 0 if not (also for IDs out of range)
+ * @since 0.1
+ */
+int apmatrix_idset_test(const struct apmatrix_idset *set, unsigned int id);
+
+/**
+ * @brief Number of IDs in the set.
+ * @param set the set
+ * @return 0 to 256
+ * @since 0.1
+ */
+unsigned int apmatrix_idset_count(const struct apmatrix_idset *set);
+
+/**
+ * @brief Iterate: the smallest ID in the set that is at least @p from.
+ *
+ * `for (id = apmatrix_idset_next(s, 0); id >= 0; id = apmatrix_idset_next(s, id + 1))`
+ * @param set the set
+ * @param from where to start, 0 to 256
+ * @return the ID, or -ENOENT when there is none
+ * @since 0.1
+ */
+int apmatrix_idset_next(const struct apmatrix_idset *set, unsigned int from);
+
+/**
+ * @brief Make @p dst a copy of @p src.
+ * @param dst the set to change
+ * @param src the set to copy
+ * @return 0, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_idset_assign(struct apmatrix_idset *dst,
+                          const struct apmatrix_idset *src);
+
+/**
+ * @brief @p dst becomes @p dst ∪ @p src.
+ * @param dst the set to change
+ * @param src the other set
+ * @return 0, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_idset_union(struct apmatrix_idset *dst,
+                         const struct apmatrix_idset *src);
+
+/**
+ * @brief @p dst becomes @p dst ∩ @p src.
+ * @param dst the set to change
+ * @param src the other set
+ * @return 0, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_idset_intersect(struct apmatrix_idset *dst,
+                             const struct apmatrix_idset *src);
+
+/**
+ * @brief @p dst becomes @p dst \ @p src.
+ * @param dst the set to change
+ * @param src the IDs to remove
+ * @return 0, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_idset_subtract(struct apmatrix_idset *dst,
+                            const struct apmatrix_idset *src);
+
+/**
+ * @brief Whether two sets hold the same IDs.
+ * @param a one set
+ * @param b the other set
+ * @return 1 if equal, 0 if not
+ * @since 0.1
+ */
+int apmatrix_idset_equal(const struct apmatrix_idset *a,
+                         const struct apmatrix_idset *b);
+
+/**
+ * @brief Parse text into the set.
+ *
+ * On failure the set is unchanged and apmatrix_get_diagnostic() names the
+ * offending character or token and its offset. One trailing newline is
+ * accepted, as sysfs writes carry one.
+ * @param set the set
+ * @param text the text
+ * @param syntax an enum apmatrix_syntax value
+ * @param flags 0
+ * @return 0, or a positive combination of enum apmatrix_warning bits (the
+ *         set was changed; the diagnostic says why it warned), or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_idset_parse(struct apmatrix_idset *set, const char *text,
+                         unsigned int syntax, unsigned int flags);
+
+/**
+ * @brief Format the set.
+ * @param set the set
+ * @param syntax APMATRIX_SYNTAX_MASK (`0x` + 64 hex digits) or
+ *        APMATRIX_SYNTAX_LIST (compact decimal ranges; empty text for an
+ *        empty set)
+ * @param buf where to write, or NULL when @p size is 0
+ * @param size size of @p buf
+ * @return the length of the full text, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_idset_format(const struct apmatrix_idset *set,
+                          unsigned int syntax, char *buf, size_t size);
+
+/**
+ * @brief Parse one ID as the kernel's assign attributes do (kstrtoul base 0).
+ * @param ctx the context, for the diagnostic
+ * @param text decimal, `0x` hex or leading-zero octal, one trailing newline
+ *        allowed
+ * @param[out] ret the ID, 0 to 255
+ * @return 0, APMATRIX_WARN_OCTAL, or -EINVAL (junk) / -ERANGE (over 255)
+ * @since 0.1
+ */
+int apmatrix_id_parse(struct apmatrix_ctx *ctx, const char *text,
+                      unsigned int *ret);
+
+/** @} */
+
+/**
+ * @defgroup apqn APQNs
+ * @{
+ */
+
+/** @brief Make an APQN from an adapter and a domain ID. @since 0.1 */
+#define APMATRIX_APQN(adapter, domain) \
+	((((unsigned int)(adapter)&0xffu) << 8) | ((unsigned int)(domain)&0xffu))
+/** @brief The adapter ID of an APQN. @since 0.1 */
+#define APMATRIX_APQN_ADAPTER(apqn) (((unsigned int)(apqn) >> 8) & 0xffu)
+/** @brief The domain ID of an APQN. @since 0.1 */
+#define APMATRIX_APQN_DOMAIN(apqn) ((unsigned int)(apqn)&0xffu)
+/** @brief Number of possible APQNs. @since 0.1 */
+#define APMATRIX_MAX_APQNS 65536
+
+/**
+ * @brief Parse an APQN written `AA.DDDD` (hex; `0x` prefixes and fewer
+ * digits accepted, as in `4.47`).
+ * @param ctx the context, for the diagnostic
+ * @param text the text
+ * @param[out] ret the APQN (see APMATRIX_APQN())
+ * @return 0, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_apqn_parse(struct apmatrix_ctx *ctx, const char *text,
+                        unsigned int *ret);
+
+/**
+ * @brief Format an APQN as `AA.DDDD`.
+ * @param apqn the APQN
+ * @param buf where to write, or NULL when @p size is 0
+ * @param size size of @p buf (8 bytes suffice)
+ * @return 7, or -EINVAL for an APQN over 0xffff
+ * @since 0.1
+ */
+int apmatrix_apqn_format(unsigned int apqn, char *buf, size_t size);
+
+/** @brief An ordered list of distinct APQNs. @since 0.1 */
+struct apmatrix_apqn_list;
+
+/**
+ * @brief Create an empty APQN list.
+ * @param ctx the context
+ * @param[out] ret the new list
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_apqn_list_new(struct apmatrix_ctx *ctx,
+                           struct apmatrix_apqn_list **ret);
+
+/**
+ * @brief Take a reference.
+ * @param list the list, or NULL
+ * @return @p list
+ * @since 0.1
+ */
+struct apmatrix_apqn_list *
+apmatrix_apqn_list_ref(struct apmatrix_apqn_list *list);
+
+/**
+ * @brief Drop a reference.
+ * @param list the list, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_apqn_list *
+apmatrix_apqn_list_unref(struct apmatrix_apqn_list *list);
+
+/**
+ * @brief Number of APQNs in the list.
+ * @param list the list
+ * @return the count
+ * @since 0.1
+ */
+unsigned int apmatrix_apqn_list_get_count(const struct apmatrix_apqn_list *list);
+
+/**
+ * @brief One APQN of the list; lists are sorted adapter-major, ascending.
+ * @param list the list
+ * @param index 0 to count - 1
+ * @return the APQN, or -EINVAL for an index out of range
+ * @since 0.1
+ */
+int apmatrix_apqn_list_get(const struct apmatrix_apqn_list *list,
+                           unsigned int index);
+
+/**
+ * @brief Add an APQN (kept sorted; adding one already present does nothing).
+ * @param list the list
+ * @param apqn the APQN
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_apqn_list_add(struct apmatrix_apqn_list *list, unsigned int apqn);
+
+/**
+ * @brief Whether the list holds an APQN.
+ * @param list the list
+ * @param apqn the APQN
+ * @return 1 or 0
+ * @since 0.1
+ */
+int apmatrix_apqn_list_contains(const struct apmatrix_apqn_list *list,
+                                unsigned int apqn);
+
+/**
+ * @brief Parse APQNs separated by commas, blanks or newlines and add them.
+ *
+ * All or nothing: on failure the list is unchanged.
+ * @param list the list
+ * @param text the text, for example `04.0047,05.0001` or the lines of a
+ *        sysfs `matrix` file that name whole APQNs
+ * @param flags 0
+ * @return 0, or -EINVAL (with the offending token in the diagnostic),
+ *         -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list, const char *text,
+                             unsigned int flags);
+
+/**
+ * @brief Format the list as `AA.DDDD` joined by @p separator.
+ * @param list the list
+ * @param separator for example "," or "\n" (a newline separator also ends
+ *        the text with one, as sysfs does)
+ * @param buf where to write, or NULL when @p size is 0
+ * @param size size of @p buf
+ * @return the length of the full text, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_apqn_list_format(const struct apmatrix_apqn_list *list,
+                              const char *separator, char *buf, size_t size);
+
+/** @} */
+
+/**
+ * @defgroup matrix Matrices
+ * An AP matrix: adapters, usage domains and control domains. The queues a
+ * guest may use are the cross product adapters x usage domains.
+ * @{
+ */
+
+/** @brief An AP matrix. @since 0.1 */
+struct apmatrix_matrix;
+
+/** @brief Text forms of a matrix. @since 0.1 */
+enum apmatrix_matrix_syntax {
+	/** The mdev `ap_config` triple `0x<apm>,0x<aqm>,0x<adm>` (short masks
+	 *  accepted; formats as three full masks and a newline). */
+	APMATRIX_MATRIX_AP_CONFIG = 1,
+	/** The sysfs `matrix`/`guest_matrix` text: `AA.DDDD` per APQN, or
+	 *  `AA.` per adapter when no domain is assigned, or `.DDDD` per domain
+	 *  when no adapter is; one per line. Sets adapters and usage domains. */
+	APMATRIX_MATRIX_SYSFS = 2,
+	/** The sysfs `control_domains` text: `%04x` per line. Sets the control
+	 *  domains only. */
+	APMATRIX_MATRIX_CONTROL_DOMAINS = 3
+};
+
+/**
+ * @brief Create an empty matrix.
+ * @param ctx the context
+ * @param[out] ret the new matrix
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_matrix_new(struct apmatrix_ctx *ctx, struct apmatrix_matrix **ret);
+
+/**
+ * @brief Take a reference.
+ * @param matrix the matrix, or NULL
+ * @return @p matrix
+ * @since 0.1
+ */
+struct apmatrix_matrix *apmatrix_matrix_ref(struct apmatrix_matrix *matrix);
+
+/**
+ * @brief Drop a reference.
+ * @param matrix the matrix, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_matrix *apmatrix_matrix_unref(struct apmatrix_matrix *matrix);
+
+/**
+ * @brief The context of a matrix.
+ * @param matrix the matrix
+ * @return the context (borrowed)
+ * @since 0.1
+ */
+struct apmatrix_ctx *
+apmatrix_matrix_get_ctx(const struct apmatrix_matrix *matrix);
+
+/**
+ * @brief The assigned adapters, to read or change in place.
+ * @param matrix the matrix
+ * @return the set, owned by the matrix (its ref/unref act on the matrix)
+ * @since 0.1
+ */
+struct apmatrix_idset *
+apmatrix_matrix_get_adapters(struct apmatrix_matrix *matrix);
+
+/**
+ * @brief The assigned usage domains, to read or change in place.
+ * @param matrix the matrix
+ * @return the set, owned by the matrix
+ * @since 0.1
+ */
+struct apmatrix_idset *
+apmatrix_matrix_get_domains(struct apmatrix_matrix *matrix);
+
+/**
+ * @brief The assigned control domains, to read or change in place.
+ * @param matrix the matrix
+ * @return the set, owned by the matrix
+ * @since 0.1
+ */
+struct apmatrix_idset *
+apmatrix_matrix_get_control_domains(struct apmatrix_matrix *matrix);
+
+/**
+ * @brief Make @p dst a copy of @p src.
+ * @param dst the matrix to change
+ * @param src the matrix to copy
+ * @return 0, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_matrix_assign(struct apmatrix_matrix *dst,
+                           const struct apmatrix_matrix *src);
+
+/**
+ * @brief Whether two matrices assign the same IDs.
+ * @param a one matrix
+ * @param b the other
+ * @return 1 or 0
+ * @since 0.1
+ */
+int apmatrix_matrix_equal(const struct apmatrix_matrix *a,
+                          const struct apmatrix_matrix *b);
+
+/**
+ * @brief Number of APQNs in the cross product adapters x usage domains.
+ * @param matrix the matrix
+ * @return 0 to 65536
+ * @since 0.1
+ */
+unsigned int apmatrix_matrix_get_apqn_count(const struct apmatrix_matrix *matrix);
+
+/**
+ * @brief Whether an APQN is in the cross product.
+ * @param matrix the matrix
+ * @param apqn the APQN
+ * @return 1 or 0
+ * @since 0.1
+ */
+int apmatrix_matrix_contains(const struct apmatrix_matrix *matrix,
+                             unsigned int apqn);
+
+/**
+ * @brief Iterate the cross product adapter-major: the smallest APQN in it
+ * that is at least @p from.
+ * @param matrix the matrix
+ * @param from where to start, 0 to 65536
+ * @return the APQN, or -ENOENT when there is none
+ * @since 0.1
+ */
+int apmatrix_matrix_next_apqn(const struct apmatrix_matrix *matrix,
+                              unsigned int from);
+
+/**
+ * @brief The APQNs two matrices share (their products intersect where both
+ * the adapter and the usage-domain sets do; control domains never count).
+ * @param a one matrix
+ * @param b the other
+ * @param[out] ret a new list, empty when nothing is shared
+ * @return the number of shared APQNs, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_matrix_get_shared_apqns(const struct apmatrix_matrix *a,
+                                     const struct apmatrix_matrix *b,
+                                     struct apmatrix_apqn_list **ret);
+
+/**
+ * @brief Parse text into the matrix.
+ *
+ * APMATRIX_MATRIX_AP_CONFIG replaces all three sets, APMATRIX_MATRIX_SYSFS
+ * adapters and usage domains (the text must be a full cross product, as the
+ * kernel prints it), APMATRIX_MATRIX_CONTROL_DOMAINS the control domains.
+ * All or nothing: on failure the matrix is unchanged.
+ * @param matrix the matrix
+ * @param text the text
+ * @param syntax an enum apmatrix_matrix_syntax value
+ * @param flags 0
+ * @return 0, or -EINVAL with the offending token in the diagnostic
+ * @since 0.1
+ */
+int apmatrix_matrix_parse(struct apmatrix_matrix *matrix, const char *text,
+                          unsigned int syntax, unsigned int flags);
+
+/**
+ * @brief Format the matrix as the kernel does.
+ * @param matrix the matrix
+ * @param syntax an enum apmatrix_matrix_syntax value
+ * @param buf where to write, or NULL when @p size is 0
+ * @param size size of @p buf
+ * @return the length of the full text, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_matrix_format(const struct apmatrix_matrix *matrix,
+                           unsigned int syntax, char *buf, size_t size);
+
+/** @} */
+
+/**
+ * @defgroup host Host description
+ * What a host has: limits, configuration masks, reservation masks, cards
+ * and queues. Built in memory (for "what if" checks and tests); later
+ * releases also discover it from sysfs.
+ * @{
+ */
+
+/** @brief A description of an AP host. @since 0.1 */
+struct apmatrix_host;
+
+/** @brief Crypto card modes. @since 0.1 */
+enum apmatrix_card_mode {
+	APMATRIX_MODE_UNKNOWN = 0, /**< not known */
+	APMATRIX_MODE_ACCEL = 1,   /**< accelerator (`CEX8A`) */
+	APMATRIX_MODE_CCA = 2,     /**< CCA coprocessor (`CEX8C`) */
+	APMATRIX_MODE_EP11 = 3     /**< EP11 coprocessor (`CEX8P`) */
+};
+
+/** @brief Card and queue state bits. @since 0.1 */
+enum apmatrix_state {
+	APMATRIX_STATE_ONLINE = 1,  /**< `online` is 1 */
+	APMATRIX_STATE_CONFIG = 2,  /**< `config` is 1 (configured) */
+	APMATRIX_STATE_CHKSTOP = 4  /**< `chkstop` is 1 (check-stopped) */
+};
+
+/** @brief Which driver a queue is bound to. @since 0.1 */
+enum apmatrix_driver {
+	APMATRIX_DRIVER_NONE = 0,    /**< unbound */
+	APMATRIX_DRIVER_DEFAULT = 1, /**< a host (zcrypt) driver, `cex4queue` */
+	APMATRIX_DRIVER_VFIO_AP = 2  /**< `vfio_ap` */
+};
+
+/**
+ * @brief Create a host description.
+ *
+ * It starts as a host with APXA (`ap_max_adapter_id` and
+ * `ap_max_domain_id` 255), empty configuration masks, all-ones `apmask`
+ * and `aqmask` (the kernel's default) and no cards.
+ * @param ctx the context
+ * @param[out] ret the new host
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_host_new(struct apmatrix_ctx *ctx, struct apmatrix_host **ret);
+
+/**
+ * @brief Take a reference.
+ * @param host the host, or NULL
+ * @return @p host
+ * @since 0.1
+ */
+struct apmatrix_host *apmatrix_host_ref(struct apmatrix_host *host);
+
+/**
+ * @brief Drop a reference.
+ * @param host the host, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_host *apmatrix_host_unref(struct apmatrix_host *host);
+
+/**
+ * @brief The context of a host.
+ * @param host the host
+ * @return the context (borrowed)
+ * @since 0.1
+ */
+struct apmatrix_ctx *apmatrix_host_get_ctx(const struct apmatrix_host *host);
+
+/**
+ * @brief Set `ap_max_adapter_id` and `ap_max_domain_id`.
+ * @param host the host
+ * @param max_adapter_id 0 to 255 (63 without APXA)
+ * @param max_domain_id 0 to 255 (15 without APXA)
+ * @return 0, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_set_max_ids(struct apmatrix_host *host,
+                              unsigned int max_adapter_id,
+                              unsigned int max_domain_id);
+
+/**
+ * @brief `ap_max_adapter_id`.
+ * @param host the host
+ * @return 0 to 255
+ * @since 0.1
+ */
+unsigned int apmatrix_host_get_max_adapter_id(const struct apmatrix_host *host);
+
+/**
+ * @brief `ap_max_domain_id`.
+ * @param host the host
+ * @return 0 to 255
+ * @since 0.1
+ */
+unsigned int apmatrix_host_get_max_domain_id(const struct apmatrix_host *host);
+
+/**
+ * @brief The adapters configured to the host (`ap_adapter_mask`), to read
+ * or change in place.
+ * @param host the host
+ * @return the set, owned by the host
+ * @since 0.1
+ */
+struct apmatrix_idset *apmatrix_host_get_adapter_mask(struct apmatrix_host *host);
+
+/**
+ * @brief The usage domains of the host (`ap_usage_domain_mask`).
+ * @param host the host
+ * @return the set, owned by the host
+ * @since 0.1
+ */
+struct apmatrix_idset *
+apmatrix_host_get_usage_domain_mask(struct apmatrix_host *host);
+
+/**
+ * @brief The control domains of the host (`ap_control_domain_mask`).
+ * @param host the host
+ * @return the set, owned by the host
+ * @since 0.1
+ */
+struct apmatrix_idset *
+apmatrix_host_get_control_domain_mask(struct apmatrix_host *host);
+
+/**
+ * @brief The active `apmask` (adapters reserved for host drivers).
+ * @param host the host
+ * @return the set, owned by the host
+ * @since 0.1
+ */
+struct apmatrix_idset *apmatrix_host_get_apmask(struct apmatrix_host *host);
+
+/**
+ * @brief The active `aqmask` (domains reserved for host drivers).
+ * @param host the host
+ * @return the set, owned by the host
+ * @since 0.1
+ */
+struct apmatrix_idset *apmatrix_host_get_aqmask(struct apmatrix_host *host);
+
+/**
+ * @brief Add (or replace) a card.
+ *
+ * Also adds the adapter to `ap_adapter_mask`.
+ * @param host the host
+ * @param adapter 0 to 255
+ * @param hwtype the `hwtype` (10 = CEX4 ... 14 = CEX8)
+ * @param mode an enum apmatrix_card_mode value
+ * @param state enum apmatrix_state bits
+ * @return 0, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_add_card(struct apmatrix_host *host, unsigned int adapter,
+                           unsigned int hwtype, unsigned int mode,
+                           unsigned int state);
+
+/**
+ * @brief Remove a card and its queues.
+ * @param host the host
+ * @param adapter 0 to 255
+ * @return 0, -ENOENT when there is no such card, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_remove_card(struct apmatrix_host *host, unsigned int adapter);
+
+/**
+ * @brief Whether a card exists.
+ * @param host the host
+ * @param adapter 0 to 255
+ * @return 1 or 0
+ * @since 0.1
+ */
+int apmatrix_host_has_card(const struct apmatrix_host *host,
+                           unsigned int adapter);
+
+/**
+ * @brief A card's `hwtype`.
+ * @param host the host
+ * @param adapter 0 to 255
+ * @return the type, or -ENOENT, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_get_card_hwtype(const struct apmatrix_host *host,
+                                  unsigned int adapter);
+
+/**
+ * @brief A card's mode.
+ * @param host the host
+ * @param adapter 0 to 255
+ * @return an enum apmatrix_card_mode value, or -ENOENT, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_get_card_mode(const struct apmatrix_host *host,
+                                unsigned int adapter);
+
+/**
+ * @brief A card's state.
+ * @param host the host
+ * @param adapter 0 to 255
+ * @return enum apmatrix_state bits, or -ENOENT, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_get_card_state(const struct apmatrix_host *host,
+                                 unsigned int adapter);
+
+/**
+ * @brief Set a card's state.
+ * @param host the host
+ * @param adapter 0 to 255
+ * @param state enum apmatrix_state bits
+ * @return 0, or -ENOENT, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_set_card_state(struct apmatrix_host *host,
+                                 unsigned int adapter, unsigned int state);
+
+/**
+ * @brief Add (or replace) a queue of an existing card.
+ *
+ * Also adds the domain to `ap_usage_domain_mask`.
+ * @param host the host
+ * @param apqn the queue
+ * @param driver an enum apmatrix_driver value
+ * @param state enum apmatrix_state bits
+ * @return 0, or -ENOENT when the card does not exist, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_add_queue(struct apmatrix_host *host, unsigned int apqn,
+                            unsigned int driver, unsigned int state);
+
+/**
+ * @brief Remove a queue.
+ * @param host the host
+ * @param apqn the queue
+ * @return 0, or -ENOENT, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_remove_queue(struct apmatrix_host *host, unsigned int apqn);
+
+/**
+ * @brief Whether a queue exists.
+ * @param host the host
+ * @param apqn the queue
+ * @return 1 or 0
+ * @since 0.1
+ */
+int apmatrix_host_has_queue(const struct apmatrix_host *host,
+                            unsigned int apqn);
+
+/**
+ * @brief The driver a queue is bound to.
+ * @param host the host
+ * @param apqn the queue
+ * @return an enum apmatrix_driver value, or -ENOENT, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_get_queue_driver(const struct apmatrix_host *host,
+                                   unsigned int apqn);
+
+/**
+ * @brief Bind a queue to another driver.
+ * @param host the host
+ * @param apqn the queue
+ * @param driver an enum apmatrix_driver value
+ * @return 0, or -ENOENT, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_set_queue_driver(struct apmatrix_host *host,
+                                   unsigned int apqn, unsigned int driver);
+
+/**
+ * @brief Bind every queue as the kernel does after a mask change: queues in
+ * `apmask` x `aqmask` to the default driver, all others to vfio_ap.
+ * @param host the host
+ * @return 0, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_bind_by_masks(struct apmatrix_host *host);
+
+/**
+ * @brief Predict the matrix the guest gets (the kernel's `guest_matrix`).
+ *
+ * The assigned IDs are intersected with the host's configuration masks and
+ * limits; then every adapter with a queue in the product that does not
+ * exist or is not bound to vfio_ap is dropped whole, as the architecture
+ * cannot take a single APQN away.
+ * @param host the host
+ * @param assigned the assigned matrix
+ * @param[out] ret a new matrix
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_host_predict_guest_matrix(const struct apmatrix_host *host,
+                                       const struct apmatrix_matrix *assigned,
+                                       struct apmatrix_matrix **ret);
+
+/** @} */
+
+/**
+ * @defgroup mdev Mediated devices
+ * A vfio_ap matrix mediated device, live or defined.
+ * @{
+ */
+
+/** @brief A vfio_ap mediated device: uuid, matrix, state. @since 0.1 */
+struct apmatrix_mdev;
+
+/** @brief Mediated device state bits. @since 0.1 */
+enum apmatrix_mdev_state {
+	APMATRIX_MDEV_ACTIVE = 1,   /**< exists in sysfs now */
+	APMATRIX_MDEV_DEFINED = 2,  /**< has a persistent definition */
+	APMATRIX_MDEV_AUTOSTART = 4 /**< the definition starts at boot */
+};
+
+/**
+ * @brief Create a mediated device description.
+ * @param ctx the context
+ * @param uuid the UUID, 36 characters `8-4-4-4-12` hex (upper case is
+ *        accepted and kept lower case)
+ * @param[out] ret the new mdev, with an empty matrix and no state bits
+ * @return 0, or -EINVAL for a malformed UUID, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_mdev_new(struct apmatrix_ctx *ctx, const char *uuid,
+                      struct apmatrix_mdev **ret);
+
+/**
+ * @brief Take a reference.
+ * @param mdev the mdev, or NULL
+ * @return @p mdev
+ * @since 0.1
+ */
+struct apmatrix_mdev *apmatrix_mdev_ref(struct apmatrix_mdev *mdev);
+
+/**
+ * @brief Drop a reference.
+ * @param mdev the mdev, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_mdev *apmatrix_mdev_unref(struct apmatrix_mdev *mdev);
+
+/**
+ * @brief The context of an mdev.
+ * @param mdev the mdev
+ * @return the context (borrowed)
+ * @since 0.1
+ */
+struct apmatrix_ctx *apmatrix_mdev_get_ctx(const struct apmatrix_mdev *mdev);
+
+/**
+ * @brief The UUID, lower case.
+ * @param mdev the mdev
+ * @return the UUID, valid as long as the mdev
+ * @since 0.1
+ */
+const char *apmatrix_mdev_get_uuid(const struct apmatrix_mdev *mdev);
+
+/**
+ * @brief The assigned matrix, to read or change in place.
+ * @param mdev the mdev
+ * @return the matrix, owned by the mdev (take a reference to keep it)
+ * @since 0.1
+ */
+struct apmatrix_matrix *apmatrix_mdev_get_matrix(struct apmatrix_mdev *mdev);
+
+/**
+ * @brief The state bits.
+ * @param mdev the mdev
+ * @return enum apmatrix_mdev_state bits
+ * @since 0.1
+ */
+unsigned int apmatrix_mdev_get_state(const struct apmatrix_mdev *mdev);
+
+/**
+ * @brief Set the state bits.
+ * @param mdev the mdev
+ * @param state enum apmatrix_mdev_state bits; APMATRIX_MDEV_AUTOSTART
+ *        needs APMATRIX_MDEV_DEFINED
+ * @return 0, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_mdev_set_state(struct apmatrix_mdev *mdev, unsigned int state);
+
+/** @} */
+
+/**
+ * @defgroup check Conflict checking
+ * One pure call checks everything on a host at once.
+ *
+ * Severity rule for two mdevs that share APQNs (control domains never
+ * conflict):
+ * - error: both are active (the kernel would have refused; one guest can
+ *   reach the other's keys), or both start automatically (they cannot both
+ *   start at boot: ap-check refuses the second definition);
+ * - warning: every other pair (one active and one defined, or a manual
+ *   definition involved): they cannot run at the same time.
+ * @{
+ */
+
+/** @brief Inputs of a conflict check. @since 0.1 */
+struct apmatrix_check;
+/** @brief The result of a conflict check: a list of findings. @since 0.1 */
+struct apmatrix_report;
+/** @brief One finding of a report. @since 0.1 */
+struct apmatrix_finding;
+
+/** @brief Severities: the syslog priorities of the same names. @since 0.1 */
+enum apmatrix_severity {
+	APMATRIX_SEVERITY_ERROR = 3,   /**< the configuration is unsafe or will fail */
+	APMATRIX_SEVERITY_WARNING = 4, /**< it works, but not as the admin expects */
+	APMATRIX_SEVERITY_INFO = 6     /**< worth knowing */
+};
+
+/** @brief Finding codes. Stable: never renumbered. @since 0.1 */
+enum apmatrix_finding_code {
+	/** Two mdevs share APQNs (severity by the rule above). */
+	APMATRIX_FINDING_SHARED_APQNS = 1,
+	/** APQNs of an mdev are in the active host pool `apmask` x `aqmask`:
+	 *  the kernel refuses them (EADDRNOTAVAIL). Error for an active or
+	 *  autostart mdev, warning for a manual one. */
+	APMATRIX_FINDING_HOST_POOL_ACTIVE = 2,
+	/** APQNs of an mdev are in the persistent host pool: after a reboot the
+	 *  kernel refuses them. Error for autostart, warning otherwise. */
+	APMATRIX_FINDING_HOST_POOL_PERSISTENT = 3,
+	/** Adapter IDs over `ap_max_adapter_id` (ENODEV). Error. */
+	APMATRIX_FINDING_ADAPTER_OVER_LIMIT = 4,
+	/** Usage domain IDs over `ap_max_domain_id` (ENODEV). Error. */
+	APMATRIX_FINDING_DOMAIN_OVER_LIMIT = 5,
+	/** Control domain IDs over `ap_max_domain_id` (ENODEV). Error. */
+	APMATRIX_FINDING_CONTROL_DOMAIN_OVER_LIMIT = 6,
+	/** Control domains but no usage domain (ap-check refuses to start
+	 *  it). Error. */
+	APMATRIX_FINDING_CONTROL_WITHOUT_USAGE = 7,
+	/** Assigned APQNs whose queue does not exist. Warning. */
+	APMATRIX_FINDING_QUEUE_MISSING = 8,
+	/** Assigned APQNs whose queue is not bound to vfio_ap. Warning. */
+	APMATRIX_FINDING_QUEUE_NOT_BOUND = 9,
+	/** Adapters the kernel filters out of the guest matrix, with the APQNs
+	 *  that cause it. Warning. */
+	APMATRIX_FINDING_ADAPTER_FILTERED = 10,
+	/** Assigned adapters, usage or control domains that are not in the
+	 *  host configuration; the guest does not get them. Warning. */
+	APMATRIX_FINDING_NOT_CONFIGURED = 11,
+	/** Adapters but no usage domains, or the reverse: the guest gets no
+	 *  queue. Info. */
+	APMATRIX_FINDING_NO_QUEUES = 12
+};
+
+/**
+ * @brief Create an empty check.
+ * @param ctx the context
+ * @param[out] ret the new check
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_check_new(struct apmatrix_ctx *ctx, struct apmatrix_check **ret);
+
+/**
+ * @brief Take a reference.
+ * @param check the check, or NULL
+ * @return @p check
+ * @since 0.1
+ */
+struct apmatrix_check *apmatrix_check_ref(struct apmatrix_check *check);
+
+/**
+ * @brief Drop a reference.
+ * @param check the check, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_check *apmatrix_check_unref(struct apmatrix_check *check);
+
+/**
+ * @brief Set the host to check against (a reference is taken). Without a
+ * host only sharing and control-domain findings are produced.
+ * @param check the check
+ * @param host the host, or NULL to unset
+ * @return 0, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_check_set_host(struct apmatrix_check *check,
+                            struct apmatrix_host *host);
+
+/**
+ * @brief Add an mdev (a reference is taken; its matrix is read when the
+ * check runs).
+ * @param check the check
+ * @param mdev the mdev; a UUID may be added once
+ * @return 0, or -EEXIST for a UUID already added, -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_check_add_mdev(struct apmatrix_check *check,
+                            struct apmatrix_mdev *mdev);
+
+/**
+ * @brief Set the persistent host masks (as `41-ap.rules` sets them at boot).
+ * @param check the check
+ * @param apmask the persistent `apmask` (copied), or NULL to unset both
+ * @param aqmask the persistent `aqmask` (copied), or NULL to unset both
+ * @return 0, or -EINVAL when only one is NULL
+ * @since 0.1
+ */
+int apmatrix_check_set_persistent_masks(struct apmatrix_check *check,
+                                        const struct apmatrix_idset *apmask,
+                                        const struct apmatrix_idset *aqmask);
+
+/**
+ * @brief Run the check. Pure: reads only the objects given, does no I/O.
+ * @param check the check
+ * @param flags 0
+ * @param[out] ret a new report
+ * @return the number of findings, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_check_run(struct apmatrix_check *check, unsigned int flags,
+                       struct apmatrix_report **ret);
+
+/**
+ * @brief Take a reference.
+ * @param report the report, or NULL
+ * @return @p report
+ * @since 0.1
+ */
+struct apmatrix_report *apmatrix_report_ref(struct apmatrix_report *report);
+
+/**
+ * @brief Drop a reference.
+ * @param report the report, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_report *apmatrix_report_unref(struct apmatrix_report *report);
+
+/**
+ * @brief Number of findings.
+ * @param report the report
+ * @return the count
+ * @since 0.1
+ */
+unsigned int apmatrix_report_get_count(const struct apmatrix_report *report);
+
+/**
+ * @brief One finding. Findings are ordered by severity (errors first), then
+ * code, then UUIDs.
+ * @param report the report
+ * @param index 0 to count - 1
+ * @return the finding, owned by the report, or NULL for an index out of
+ *         range
+ * @since 0.1
+ */
+struct apmatrix_finding *apmatrix_report_get(const struct apmatrix_report *report,
+                                             unsigned int index);
+
+/**
+ * @brief The most severe finding's severity.
+ * @param report the report
+ * @return an enum apmatrix_severity value, or 0 for an empty report
+ * @since 0.1
+ */
+int apmatrix_report_get_max_severity(const struct apmatrix_report *report);
+
+/** @brief Flags of apmatrix_report_format_json(). @since 0.1 */
+enum apmatrix_json_flags {
+	APMATRIX_JSON_PRETTY = 1 /**< indent, one member a line */
+};
+
+/**
+ * @brief The report as JSON:
+ * `{"findings":[{"code":"shared-apqns","severity":"error","message":...,
+ * "uuids":[...],"apqns":["04.0047",...],"adapters":[...],"domains":[...]}]}`.
+ * @param report the report
+ * @param flags 0 or enum apmatrix_json_flags bits
+ * @param buf where to write, or NULL when @p size is 0
+ * @param size size of @p buf
+ * @return the length of the full text, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_report_format_json(const struct apmatrix_report *report,
+                                unsigned int flags, char *buf, size_t size);
+
+/**
+ * @brief The code.
+ * @param finding the finding
+ * @return an enum apmatrix_finding_code value
+ * @since 0.1
+ */
+int apmatrix_finding_get_code(const struct apmatrix_finding *finding);
+
+/**
+ * @brief The code's stable name, as in JSON (`shared-apqns`, ...).
+ * @param finding the finding
+ * @return the name (static)
+ * @since 0.1
+ */
+const char *apmatrix_finding_get_code_name(const struct apmatrix_finding *finding);
+
+/**
+ * @brief The severity.
+ * @param finding the finding
+ * @return an enum apmatrix_severity value
+ * @since 0.1
+ */
+int apmatrix_finding_get_severity(const struct apmatrix_finding *finding);
+
+/**
+ * @brief A one-line message for an admin, naming the mdevs and APQNs.
+ * @param finding the finding
+ * @return the message, valid as long as the report
+ * @since 0.1
+ */
+const char *apmatrix_finding_get_message(const struct apmatrix_finding *finding);
+
+/**
+ * @brief Number of mdevs the finding is about (1, or 2 for sharing).
+ * @param finding the finding
+ * @return the count
+ * @since 0.1
+ */
+unsigned int apmatrix_finding_get_uuid_count(const struct apmatrix_finding *finding);
+
+/**
+ * @brief The UUID of one mdev the finding is about.
+ * @param finding the finding
+ * @param index 0 to count - 1
+ * @return the UUID, or NULL for an index out of range
+ * @since 0.1
+ */
+const char *apmatrix_finding_get_uuid(const struct apmatrix_finding *finding,
+                                      unsigned int index);
+
+/**
+ * @brief The APQNs the finding is about (may be empty, for example for a
+ * control domain over the limit).
+ * @param finding the finding
+ * @return the list, owned by the report (take a reference to keep it)
+ * @since 0.1
+ */
+struct apmatrix_apqn_list *
+apmatrix_finding_get_apqns(const struct apmatrix_finding *finding);
+
+/**
+ * @brief The adapter IDs the finding is about (may be empty).
+ * @param finding the finding
+ * @return the set, owned by the report; do not change it
+ * @since 0.1
+ */
+struct apmatrix_idset *
+apmatrix_finding_get_adapters(const struct apmatrix_finding *finding);
+
+/**
+ * @brief The domain IDs (usage or control, as the code says) the finding
+ * is about (may be empty).
+ * @param finding the finding
+ * @return the set, owned by the report; do not change it
+ * @since 0.1
+ */
+struct apmatrix_idset *
+apmatrix_finding_get_domains(const struct apmatrix_finding *finding);
+
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* APMATRIX_H */

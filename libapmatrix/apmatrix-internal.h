@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Private declarations shared by the library's source files and the unit
+ * tests (which link the object library and may reach inside).
+ */
+#ifndef APMATRIX_INTERNAL_H
+#define APMATRIX_INTERNAL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <syslog.h>
+
+#include "apmatrix.h"
+
+#define APMATRIX_EXPORT __attribute__((visibility("default")))
+
+#define APMATRIX_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+
+/* ------------------------------------------------------------------ */
+/* Context, logging, diagnostics (ctx.c)                               */
+
+struct apmatrix_ctx {
+	int refcount;
+	apmatrix_log_fn log_fn;
+	void *log_data;
+	int log_priority;
+	char *roots[3];
+	char diagnostic[512];
+};
+
+void apmatrix_log_impl(struct apmatrix_ctx *ctx, int priority,
+                       const char *file, int line, const char *fn,
+                       const char *fmt, ...) APMATRIX_PRINTF(6, 7);
+
+/* The priority test comes before any formatting. */
+#define apmatrix_log_cond(ctx, prio, ...)                                    \
+	do {                                                                 \
+		if ((ctx) && (ctx)->log_priority >= (prio))                  \
+			apmatrix_log_impl(ctx, prio, __FILE__, __LINE__,     \
+			                  __func__, __VA_ARGS__);            \
+	} while (0)
+
+#ifdef APMATRIX_ENABLE_DEBUG
+#define dbg(ctx, ...) apmatrix_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
+#else
+#define dbg(ctx, ...)                                                        \
+	do {                                                                 \
+		if (0)                                                       \
+			apmatrix_log_cond(ctx, LOG_DEBUG, __VA_ARGS__);      \
+	} while (0)
+#endif
+#define info(ctx, ...) apmatrix_log_cond(ctx, LOG_INFO, __VA_ARGS__)
+#define warn(ctx, ...) apmatrix_log_cond(ctx, LOG_WARNING, __VA_ARGS__)
+#define err(ctx, ...) apmatrix_log_cond(ctx, LOG_ERR, __VA_ARGS__)
+
+/*
+ * Record the message apmatrix_get_diagnostic() returns and log it at debug
+ * level. Returns @err so a failing path can `return diag(ctx, -EINVAL, ...)`.
+ * ctx may be NULL (then nothing is recorded).
+ */
+int apmatrix_diag(struct apmatrix_ctx *ctx, int err, const char *fmt, ...)
+	APMATRIX_PRINTF(3, 4);
+
+/* ------------------------------------------------------------------ */
+/* 256-bit ID bitmaps (bits.h-style inline helpers)                    */
+
+/*
+ * Bit n lives in w[n / 64] at value (1 << (63 - n % 64)): bit 0 is the most
+ * significant bit of w[0], so printing w[0..3] as %016llx gives the kernel's
+ * mask text directly.
+ */
+struct apmatrix_bits {
+	uint64_t w[4];
+};
+
+static inline uint64_t apmatrix_bit_value(unsigned int id)
+{
+	return UINT64_C(1) << (63 - (id & 63));
+}
+
+static inline void bits_set(struct apmatrix_bits *b, unsigned int id)
+{
+	b->w[(id >> 6) & 3] |= apmatrix_bit_value(id);
+}
+
+static inline void bits_clear(struct apmatrix_bits *b, unsigned int id)
+{
+	b->w[(id >> 6) & 3] &= ~apmatrix_bit_value(id);
+}
+
+static inline int bits_test(const struct apmatrix_bits *b, unsigned int id)
+{
+	return id < 256 && (b->w[id >> 6] & apmatrix_bit_value(id)) != 0;
+}
+
+static inline void bits_and(struct apmatrix_bits *d,
+                            const struct apmatrix_bits *a,
+                            const struct apmatrix_bits *b)
+{
+	for (int i = 0; i < 4; i++)
+		d->w[i] = a->w[i] & b->w[i];
+}
+
+static inline void bits_or(struct apmatrix_bits *d,
+                           const struct apmatrix_bits *a,
+                           const struct apmatrix_bits *b)
+{
+	for (int i = 0; i < 4; i++)
+		d->w[i] = a->w[i] | b->w[i];
+}
+
+static inline void bits_andnot(struct apmatrix_bits *d,
+                               const struct apmatrix_bits *a,
+                               const struct apmatrix_bits *b)
+{
+	for (int i = 0; i < 4; i++)
+		d->w[i] = a->w[i] & ~b->w[i];
+}
+
+static inline int bits_empty(const struct apmatrix_bits *b)
+{
+	return (b->w[0] | b->w[1] | b->w[2] | b->w[3]) == 0;
+}
+
+static inline int bits_intersects(const struct apmatrix_bits *a,
+                                  const struct apmatrix_bits *b)
+{
+	return ((a->w[0] & b->w[0]) | (a->w[1] & b->w[1]) |
+	        (a->w[2] & b->w[2]) | (a->w[3] & b->w[3])) != 0;
+}
+
+static inline int bits_equal(const struct apmatrix_bits *a,
+                             const struct apmatrix_bits *b)
+{
+	return a->w[0] == b->w[0] && a->w[1] == b->w[1] &&
+	       a->w[2] == b->w[2] && a->w[3] == b->w[3];
+}
+
+static inline unsigned int bits_count(const struct apmatrix_bits *b)
+{
+	return (unsigned int)(__builtin_popcountll(b->w[0]) +
+	                      __builtin_popcountll(b->w[1]) +
+	                      __builtin_popcountll(b->w[2]) +
+	                      __builtin_popcountll(b->w[3]));
+}
+
+/* The smallest ID >= from in b, or -1. */
+static inline int bits_next(const struct apmatrix_bits *b, unsigned int from)
+{
+	while (from < 256) {
+		uint64_t w = b->w[from >> 6] & (~UINT64_C(0) >> (from & 63));
+
+		if (w)
+			return (int)((from & ~63u) + (unsigned int)__builtin_clzll(w));
+		from = (from & ~63u) + 64;
+	}
+	return -1;
+}
+
+/* IDs above max (inclusive limit) removed. */
+static inline void bits_limit(struct apmatrix_bits *b, unsigned int max)
+{
+	for (unsigned int i = 0; i < 4; i++) {
+		unsigned int first = i * 64;
+
+		if (max < first)
+			b->w[i] = 0;
+		else if (max < first + 63)
+			b->w[i] &= ~(~UINT64_C(0) >> (max - first + 1));
+	}
+}
+
+#define bits_foreach(id, b)                                                   \
+	for (int id = bits_next((b), 0); id >= 0;                            \
+	     id = bits_next((b), (unsigned int)id + 1))
+
+/* ------------------------------------------------------------------ */
+/* Objects shared across files                                         */
+
+/*
+ * An ID set is either free-standing (owner == NULL, own refcount) or
+ * embedded in another object (a matrix, a host, a report), in which case
+ * ref/unref act on the owner through owner_ref/owner_unref.
+ */
+struct apmatrix_idset {
+	int refcount;
+	struct apmatrix_ctx *ctx;
+	void *owner;
+	void (*owner_ref)(void *owner);
+	void (*owner_unref)(void *owner);
+	struct apmatrix_bits bits;
+};
+
+/* Initialise an idset embedded in another object. */
+void apmatrix_idset_init_embedded(struct apmatrix_idset *set,
+                                  struct apmatrix_ctx *ctx, void *owner,
+                                  void (*owner_ref)(void *),
+                                  void (*owner_unref)(void *));
+
+struct apmatrix_matrix {
+	int refcount;
+	struct apmatrix_ctx *ctx;
+	/* Non-NULL when embedded in another object (an mdev). */
+	void *owner;
+	void (*owner_ref)(void *owner);
+	void (*owner_unref)(void *owner);
+	struct apmatrix_idset adapters;
+	struct apmatrix_idset domains;
+	struct apmatrix_idset controls;
+};
+
+void apmatrix_matrix_init_embedded(struct apmatrix_matrix *m,
+                                   struct apmatrix_ctx *ctx, void *owner,
+                                   void (*owner_ref)(void *),
+                                   void (*owner_unref)(void *));
+
+struct apmatrix_apqn_list {
+	int refcount;
+	struct apmatrix_ctx *ctx;
+	void *owner;
+	void (*owner_ref)(void *owner);
+	void (*owner_unref)(void *owner);
+	unsigned int count;
+	unsigned int alloc;
+	uint16_t *apqns; /* sorted ascending, distinct */
+};
+
+void apmatrix_apqn_list_init_embedded(struct apmatrix_apqn_list *list,
+                                      struct apmatrix_ctx *ctx, void *owner,
+                                      void (*owner_ref)(void *),
+                                      void (*owner_unref)(void *));
+/* Free the storage of an embedded list. */
+void apmatrix_apqn_list_release(struct apmatrix_apqn_list *list);
+/* Append an APQN known to be larger than every one in the list. */
+int apmatrix_apqn_list_append(struct apmatrix_apqn_list *list, unsigned int apqn);
+
+/* Check that flags hold only bits of allowed. */
+static inline int apmatrix_flags_ok(unsigned int flags, unsigned int allowed)
+{
+	return (flags & ~allowed) == 0;
+}
+
+#endif /* APMATRIX_INTERNAL_H */
