@@ -15,4 +15,4 @@ echo "=== the conflict engine on a built-in scenario (in memory)"
 
 echo
 echo "=== the vfio_ap simulator in a VM"
-exec tests/vm/run-vm.sh --build-dir "$root/plain" -- tests/vm/demo.sh
+exec tests/vm/run-vm.sh -- scripts/demo-session.sh
