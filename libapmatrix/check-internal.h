@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Private definitions of the host, mdev, check and report objects, shared by
+ * host.c, mdev.c, check.c, report.c and the unit tests.
+ */
+#ifndef APMATRIX_CHECK_INTERNAL_H
+#define APMATRIX_CHECK_INTERNAL_H
+
+#include <stdint.h>
+
+#include "apmatrix-internal.h"
+
+#define APMATRIX_UUID_LEN 36
+
+struct apmatrix_card {
+	uint8_t present;
+	uint8_t mode;
+	uint8_t state;
+	uint8_t hwtype;
+};
+
+/*
+ * Queues are kept as per-adapter domain bitmaps, so that questions like
+ * "which assigned domains of adapter a have no queue" are a few word
+ * operations rather than a walk over APQNs.
+ */
+struct apmatrix_host {
+	int refcount;
+	struct apmatrix_ctx *ctx;
+	unsigned int max_adapter_id;
+	unsigned int max_domain_id;
+	struct apmatrix_idset adapter_mask;
+	struct apmatrix_idset usage_mask;
+	struct apmatrix_idset control_mask;
+	struct apmatrix_idset apmask;
+	struct apmatrix_idset aqmask;
+	struct apmatrix_card cards[APMATRIX_MAX_IDS];
+	struct apmatrix_bits queues[APMATRIX_MAX_IDS]; /* queue exists */
+	struct apmatrix_bits vfio[APMATRIX_MAX_IDS];   /* bound to vfio_ap */
+	struct apmatrix_bits
+		deflt[APMATRIX_MAX_IDS];         /* bound to a host driver */
+	uint8_t queue_state[APMATRIX_MAX_APQNS]; /* enum apmatrix_state */
+};
+
+struct apmatrix_mdev {
+	int refcount;
+	struct apmatrix_ctx *ctx;
+	unsigned int state;
+	char uuid[APMATRIX_UUID_LEN + 1];
+	struct apmatrix_matrix matrix;
+};
+
+struct apmatrix_finding {
+	struct apmatrix_report *report;
+	int code;
+	int severity;
+	unsigned int sub; /* orders findings of one mdev and code */
+	unsigned int uuid_count;
+	char uuids[2][APMATRIX_UUID_LEN + 1];
+	char *message;
+	struct apmatrix_apqn_list apqns;
+	struct apmatrix_idset adapters;
+	struct apmatrix_idset domains;
+};
+
+struct apmatrix_report {
+	int refcount;
+	struct apmatrix_ctx *ctx;
+	unsigned int count;
+	unsigned int alloc;
+	struct apmatrix_finding **findings;
+};
+
+/* report.c: building a report (used by check.c). */
+int apmatrix_report_new_internal(struct apmatrix_ctx *ctx,
+				 struct apmatrix_report **ret);
+/*
+ * Append a finding about one or two mdevs (uuid1 may be NULL). The finding's
+ * sets and list start empty; its message is set with
+ * apmatrix_finding_set_message().
+ */
+int apmatrix_report_add(struct apmatrix_report *report, int code, int severity,
+			const char *uuid0, const char *uuid1,
+			struct apmatrix_finding **ret);
+int apmatrix_finding_set_message(struct apmatrix_finding *finding,
+				 const char *fmt, ...) APMATRIX_PRINTF(2, 3);
+/* Order the findings: severity (errors first), code, UUIDs. */
+void apmatrix_report_sort(struct apmatrix_report *report);
+const char *apmatrix_finding_code_name(int code);
+
+#endif /* APMATRIX_CHECK_INTERNAL_H */

@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* An in-memory description of an AP host: limits, masks, cards, queues. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check-internal.h"
+
+/* vfio_ap only takes queues of CEX4 and newer cards. */
+#define APMATRIX_HWTYPE_MIN_VFIO 10
+
+static void host_owner_ref(void *owner)
+{
+	apmatrix_host_ref(owner);
+}
+
+static void host_owner_unref(void *owner)
+{
+	apmatrix_host_unref(owner);
+}
+
+APMATRIX_EXPORT int apmatrix_host_new(struct apmatrix_ctx *ctx,
+				      struct apmatrix_host **ret)
+{
+	struct apmatrix_host *host;
+
+	if (!ctx || !ret)
+		return apmatrix_diag(ctx, -EINVAL, "host_new: NULL argument");
+	host = calloc(1, sizeof(*host));
+	if (!host)
+		return apmatrix_diag(ctx, -ENOMEM, "host_new: out of memory");
+	host->refcount = 1;
+	host->ctx = apmatrix_ref(ctx);
+	host->max_adapter_id = APMATRIX_MAX_IDS - 1;
+	host->max_domain_id = APMATRIX_MAX_IDS - 1;
+	apmatrix_idset_init_embedded(&host->adapter_mask, ctx, host,
+				     host_owner_ref, host_owner_unref);
+	apmatrix_idset_init_embedded(&host->usage_mask, ctx, host,
+				     host_owner_ref, host_owner_unref);
+	apmatrix_idset_init_embedded(&host->control_mask, ctx, host,
+				     host_owner_ref, host_owner_unref);
+	apmatrix_idset_init_embedded(&host->apmask, ctx, host, host_owner_ref,
+				     host_owner_unref);
+	apmatrix_idset_init_embedded(&host->aqmask, ctx, host, host_owner_ref,
+				     host_owner_unref);
+	memset(&host->apmask.bits, 0xff, sizeof(host->apmask.bits));
+	memset(&host->aqmask.bits, 0xff, sizeof(host->aqmask.bits));
+	*ret = host;
+	return 0;
+}
+
+APMATRIX_EXPORT struct apmatrix_host *
+apmatrix_host_ref(struct apmatrix_host *host)
+{
+	if (host)
+		host->refcount++;
+	return host;
+}
+
+APMATRIX_EXPORT struct apmatrix_host *
+apmatrix_host_unref(struct apmatrix_host *host)
+{
+	if (!host || --host->refcount > 0)
+		return NULL;
+	apmatrix_unref(host->ctx);
+	free(host);
+	return NULL;
+}
+
+APMATRIX_EXPORT struct apmatrix_ctx *
+apmatrix_host_get_ctx(const struct apmatrix_host *host)
+{
+	return host ? host->ctx : NULL;
+}
+
+APMATRIX_EXPORT int apmatrix_host_set_max_ids(struct apmatrix_host *host,
+					      unsigned int max_adapter_id,
+					      unsigned int max_domain_id)
+{
+	if (!host)
+		return -EINVAL;
+	if (max_adapter_id >= APMATRIX_MAX_IDS ||
+	    max_domain_id >= APMATRIX_MAX_IDS)
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "maximum IDs %u/%u out of range 0-255",
+				     max_adapter_id, max_domain_id);
+	host->max_adapter_id = max_adapter_id;
+	host->max_domain_id = max_domain_id;
+	return 0;
+}
+
+APMATRIX_EXPORT unsigned int
+apmatrix_host_get_max_adapter_id(const struct apmatrix_host *host)
+{
+	return host ? host->max_adapter_id : 0;
+}
+
+APMATRIX_EXPORT unsigned int
+apmatrix_host_get_max_domain_id(const struct apmatrix_host *host)
+{
+	return host ? host->max_domain_id : 0;
+}
+
+APMATRIX_EXPORT struct apmatrix_idset *
+apmatrix_host_get_adapter_mask(struct apmatrix_host *host)
+{
+	return host ? &host->adapter_mask : NULL;
+}
+
+APMATRIX_EXPORT struct apmatrix_idset *
+apmatrix_host_get_usage_domain_mask(struct apmatrix_host *host)
+{
+	return host ? &host->usage_mask : NULL;
+}
+
+APMATRIX_EXPORT struct apmatrix_idset *
+apmatrix_host_get_control_domain_mask(struct apmatrix_host *host)
+{
+	return host ? &host->control_mask : NULL;
+}
+
+APMATRIX_EXPORT struct apmatrix_idset *
+apmatrix_host_get_apmask(struct apmatrix_host *host)
+{
+	return host ? &host->apmask : NULL;
+}
+
+APMATRIX_EXPORT struct apmatrix_idset *
+apmatrix_host_get_aqmask(struct apmatrix_host *host)
+{
+	return host ? &host->aqmask : NULL;
+}
+
+APMATRIX_EXPORT int apmatrix_host_add_card(struct apmatrix_host *host,
+					   unsigned int adapter,
+					   unsigned int hwtype,
+					   unsigned int mode,
+					   unsigned int state)
+{
+	struct apmatrix_card *card;
+
+	if (!host)
+		return -EINVAL;
+	if (adapter >= APMATRIX_MAX_IDS)
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "adapter %u out of range 0-255", adapter);
+	if (hwtype > 255)
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "card %02x: hwtype %u out of range 0-255",
+				     adapter, hwtype);
+	if (mode > APMATRIX_MODE_EP11)
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "card %02x: unknown mode %u", adapter,
+				     mode);
+	if (state &
+	    ~(unsigned int)(APMATRIX_STATE_ONLINE | APMATRIX_STATE_CONFIG |
+			    APMATRIX_STATE_CHKSTOP))
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "card %02x: unknown state bits 0x%x",
+				     adapter, state);
+	card = &host->cards[adapter];
+	card->present = 1;
+	card->hwtype = (uint8_t)hwtype;
+	card->mode = (uint8_t)mode;
+	card->state = (uint8_t)state;
+	bits_set(&host->adapter_mask.bits, adapter);
+	return 0;
+}
+
+static int card_lookup(const struct apmatrix_host *host, unsigned int adapter)
+{
+	if (!host)
+		return -EINVAL;
+	if (adapter >= APMATRIX_MAX_IDS)
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "adapter %u out of range 0-255", adapter);
+	if (!host->cards[adapter].present)
+		return apmatrix_diag(host->ctx, -ENOENT, "no card %02x",
+				     adapter);
+	return 0;
+}
+
+APMATRIX_EXPORT int apmatrix_host_remove_card(struct apmatrix_host *host,
+					      unsigned int adapter)
+{
+	int r = card_lookup(host, adapter);
+
+	if (r < 0)
+		return r;
+	memset(&host->cards[adapter], 0, sizeof(host->cards[adapter]));
+	memset(&host->queues[adapter], 0, sizeof(host->queues[adapter]));
+	memset(&host->vfio[adapter], 0, sizeof(host->vfio[adapter]));
+	memset(&host->deflt[adapter], 0, sizeof(host->deflt[adapter]));
+	memset(&host->queue_state[APMATRIX_APQN(adapter, 0)], 0,
+	       APMATRIX_MAX_IDS);
+	return 0;
+}
+
+APMATRIX_EXPORT int apmatrix_host_has_card(const struct apmatrix_host *host,
+					   unsigned int adapter)
+{
+	return host && adapter < APMATRIX_MAX_IDS &&
+	       host->cards[adapter].present;
+}
+
+APMATRIX_EXPORT int
+apmatrix_host_get_card_hwtype(const struct apmatrix_host *host,
+			      unsigned int adapter)
+{
+	int r = card_lookup(host, adapter);
+
+	return r < 0 ? r : host->cards[adapter].hwtype;
+}
+
+APMATRIX_EXPORT int
+apmatrix_host_get_card_mode(const struct apmatrix_host *host,
+			    unsigned int adapter)
+{
+	int r = card_lookup(host, adapter);
+
+	return r < 0 ? r : host->cards[adapter].mode;
+}
+
+APMATRIX_EXPORT int
+apmatrix_host_get_card_state(const struct apmatrix_host *host,
+			     unsigned int adapter)
+{
+	int r = card_lookup(host, adapter);
+
+	return r < 0 ? r : host->cards[adapter].state;
+}
+
+APMATRIX_EXPORT int apmatrix_host_set_card_state(struct apmatrix_host *host,
+						 unsigned int adapter,
+						 unsigned int state)
+{
+	int r = card_lookup(host, adapter);
+
+	if (r < 0)
+		return r;
+	if (state &
+	    ~(unsigned int)(APMATRIX_STATE_ONLINE | APMATRIX_STATE_CONFIG |
+			    APMATRIX_STATE_CHKSTOP))
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "card %02x: unknown state bits 0x%x",
+				     adapter, state);
+	host->cards[adapter].state = (uint8_t)state;
+	return 0;
+}
+
+static void queue_bind(struct apmatrix_host *host, unsigned int adapter,
+		       unsigned int domain, unsigned int driver)
+{
+	bits_clear(&host->vfio[adapter], domain);
+	bits_clear(&host->deflt[adapter], domain);
+	if (driver == APMATRIX_DRIVER_VFIO_AP)
+		bits_set(&host->vfio[adapter], domain);
+	else if (driver == APMATRIX_DRIVER_DEFAULT)
+		bits_set(&host->deflt[adapter], domain);
+}
+
+APMATRIX_EXPORT int apmatrix_host_add_queue(struct apmatrix_host *host,
+					    unsigned int apqn,
+					    unsigned int driver,
+					    unsigned int state)
+{
+	unsigned int a = APMATRIX_APQN_ADAPTER(apqn);
+	unsigned int d = APMATRIX_APQN_DOMAIN(apqn);
+
+	if (!host)
+		return -EINVAL;
+	if (apqn >= APMATRIX_MAX_APQNS)
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "APQN 0x%x out of range", apqn);
+	if (driver > APMATRIX_DRIVER_VFIO_AP)
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "queue %02x.%04x: unknown driver %u", a, d,
+				     driver);
+	if (state &
+	    ~(unsigned int)(APMATRIX_STATE_ONLINE | APMATRIX_STATE_CONFIG |
+			    APMATRIX_STATE_CHKSTOP))
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "queue %02x.%04x: unknown state bits 0x%x",
+				     a, d, state);
+	if (!host->cards[a].present)
+		return apmatrix_diag(host->ctx, -ENOENT,
+				     "queue %02x.%04x: no card %02x", a, d, a);
+	bits_set(&host->queues[a], d);
+	queue_bind(host, a, d, driver);
+	host->queue_state[apqn] = (uint8_t)state;
+	bits_set(&host->usage_mask.bits, d);
+	return 0;
+}
+
+static int queue_lookup(const struct apmatrix_host *host, unsigned int apqn)
+{
+	if (!host)
+		return -EINVAL;
+	if (apqn >= APMATRIX_MAX_APQNS)
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "APQN 0x%x out of range", apqn);
+	if (!bits_test(&host->queues[APMATRIX_APQN_ADAPTER(apqn)],
+		       APMATRIX_APQN_DOMAIN(apqn)))
+		return apmatrix_diag(host->ctx, -ENOENT, "no queue %02x.%04x",
+				     APMATRIX_APQN_ADAPTER(apqn),
+				     APMATRIX_APQN_DOMAIN(apqn));
+	return 0;
+}
+
+APMATRIX_EXPORT int apmatrix_host_remove_queue(struct apmatrix_host *host,
+					       unsigned int apqn)
+{
+	unsigned int a = APMATRIX_APQN_ADAPTER(apqn);
+	unsigned int d = APMATRIX_APQN_DOMAIN(apqn);
+	int r = queue_lookup(host, apqn);
+
+	if (r < 0)
+		return r;
+	bits_clear(&host->queues[a], d);
+	queue_bind(host, a, d, APMATRIX_DRIVER_NONE);
+	host->queue_state[apqn] = 0;
+	return 0;
+}
+
+APMATRIX_EXPORT int apmatrix_host_has_queue(const struct apmatrix_host *host,
+					    unsigned int apqn)
+{
+	return host && apqn < APMATRIX_MAX_APQNS &&
+	       bits_test(&host->queues[APMATRIX_APQN_ADAPTER(apqn)],
+			 APMATRIX_APQN_DOMAIN(apqn));
+}
+
+APMATRIX_EXPORT int
+apmatrix_host_get_queue_driver(const struct apmatrix_host *host,
+			       unsigned int apqn)
+{
+	unsigned int a = APMATRIX_APQN_ADAPTER(apqn);
+	unsigned int d = APMATRIX_APQN_DOMAIN(apqn);
+	int r = queue_lookup(host, apqn);
+
+	if (r < 0)
+		return r;
+	if (bits_test(&host->vfio[a], d))
+		return APMATRIX_DRIVER_VFIO_AP;
+	if (bits_test(&host->deflt[a], d))
+		return APMATRIX_DRIVER_DEFAULT;
+	return APMATRIX_DRIVER_NONE;
+}
+
+APMATRIX_EXPORT int apmatrix_host_set_queue_driver(struct apmatrix_host *host,
+						   unsigned int apqn,
+						   unsigned int driver)
+{
+	int r = queue_lookup(host, apqn);
+
+	if (r < 0)
+		return r;
+	if (driver > APMATRIX_DRIVER_VFIO_AP)
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "queue %02x.%04x: unknown driver %u",
+				     APMATRIX_APQN_ADAPTER(apqn),
+				     APMATRIX_APQN_DOMAIN(apqn), driver);
+	queue_bind(host, APMATRIX_APQN_ADAPTER(apqn),
+		   APMATRIX_APQN_DOMAIN(apqn), driver);
+	return 0;
+}
+
+APMATRIX_EXPORT int apmatrix_host_bind_by_masks(struct apmatrix_host *host)
+{
+	if (!host)
+		return -EINVAL;
+	for (unsigned int a = 0; a < APMATRIX_MAX_IDS; a++) {
+		const struct apmatrix_bits *q = &host->queues[a];
+		struct apmatrix_bits none = {{0}};
+
+		if (!host->cards[a].present) {
+			host->vfio[a] = none;
+			host->deflt[a] = none;
+			continue;
+		}
+		if (bits_test(&host->apmask.bits, a)) {
+			bits_and(&host->deflt[a], q, &host->aqmask.bits);
+			bits_andnot(&host->vfio[a], q, &host->aqmask.bits);
+		} else {
+			host->deflt[a] = none;
+			host->vfio[a] = *q;
+		}
+		if (host->cards[a].hwtype < APMATRIX_HWTYPE_MIN_VFIO)
+			host->vfio[a] = none;
+	}
+	return 0;
+}
+
+APMATRIX_EXPORT int
+apmatrix_host_predict_guest_matrix(const struct apmatrix_host *host,
+				   const struct apmatrix_matrix *assigned,
+				   struct apmatrix_matrix **ret)
+{
+	struct apmatrix_bits apm, aqm, adm;
+	struct apmatrix_matrix *m = NULL;
+	int r;
+
+	if (!host || !assigned || !ret)
+		return apmatrix_diag(host ? host->ctx : NULL, -EINVAL,
+				     "predict_guest_matrix: NULL argument");
+	bits_and(&apm, &assigned->adapters.bits, &host->adapter_mask.bits);
+	bits_and(&aqm, &assigned->domains.bits, &host->usage_mask.bits);
+	bits_and(&adm, &assigned->controls.bits, &host->control_mask.bits);
+	bits_limit(&apm, host->max_adapter_id);
+	bits_limit(&aqm, host->max_domain_id);
+	bits_limit(&adm, host->max_domain_id);
+	if (!bits_empty(&aqm)) {
+		bits_foreach (a, &apm) {
+			struct apmatrix_bits bad;
+
+			bits_andnot(&bad, &aqm, &host->vfio[a]);
+			if (!bits_empty(&bad))
+				bits_clear(&apm, (unsigned int)a);
+		}
+	}
+	r = apmatrix_matrix_new(host->ctx, &m);
+	if (r < 0)
+		return r;
+	m->adapters.bits = apm;
+	m->domains.bits = aqm;
+	m->controls.bits = adm;
+	*ret = m;
+	return 0;
+}
