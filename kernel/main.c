@@ -1,19 +1,207 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio_ap simulator: AP bus and vfio_ap sysfs ABI over simulated adapters.
+ * vfio_ap simulator: module parameters, initial topology, init and exit.
+ *
+ * Reproduces the user-space ABI of the s390 AP bus and vfio_ap on simulated
+ * crypto adapters so that management software can be tested on any
+ * architecture. See README.md.
  */
+#include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "vfio_ap_sim.h"
+
+struct sim_host sim;
+
+static bool apxa = true;
+module_param(apxa, bool, 0444);
+MODULE_PARM_DESC(apxa, "Simulate the APXA facility (256 adapters/domains, CRYCB format 2)");
+
+static int max_adapter_id = 255;
+module_param(max_adapter_id, int, 0444);
+MODULE_PARM_DESC(max_adapter_id, "Highest adapter ID (QCI Na) with apxa=1");
+
+static int max_domain_id = 255;
+module_param(max_domain_id, int, 0444);
+MODULE_PARM_DESC(max_domain_id, "Highest domain ID (QCI Nd) with apxa=1");
+
+static char *cards = "0:CEX8C,1:CEX8P,2:CEX8A,3:CEX8C,4:CEX8P,5:CEX8A";
+module_param(cards, charp, 0444);
+MODULE_PARM_DESC(cards, "Adapters: ID[-ID]:CEX<4-8><C|P|A>,... or none");
+
+static char *usage_domains = "0-5,0x47";
+module_param(usage_domains, charp, 0444);
+MODULE_PARM_DESC(usage_domains, "Host usage domains: N[-M],...");
+
+static char *control_domains = "0-15,0x47";
+module_param(control_domains, charp, 0444);
+MODULE_PARM_DESC(control_domains, "Host control domains: N[-M],...");
+
+static int __init sim_parse_cards(void)
+{
+	char *buf, *p, *term, *type;
+	DECLARE_BITMAP(ids, AP_DEVICES);
+	enum sim_mode mode;
+	unsigned int hwtype, id;
+	int rc = 0;
+
+	if (!cards || !*cards || !strcmp(cards, "none"))
+		return 0;
+	buf = kstrdup(cards, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	p = buf;
+	while ((term = strsep(&p, ",")) != NULL) {
+		if (!*term)
+			continue;
+		type = strchr(term, ':');
+		if (!type) {
+			rc = -EINVAL;
+			break;
+		}
+		*type++ = '\0';
+		rc = sim_parse_id_list(term, ids, AP_DEVICES);
+		if (!rc)
+			rc = sim_parse_card_type(type, &hwtype, &mode);
+		if (rc) {
+			pr_err("vfio_ap_sim: bad cards term '%s:%s'\n", term,
+			       type);
+			break;
+		}
+		for_each_set_bit(id, ids, AP_DEVICES) {
+			if (id > sim.max_apid)
+				continue;
+			rc = sim_card_add(id, hwtype, mode);
+			if (rc && rc != -EEXIST)
+				goto out;
+			rc = 0;
+		}
+	}
+out:
+	kfree(buf);
+	return rc;
+}
+
+static int __init sim_setup_host(void)
+{
+	int rc, i;
+
+	mutex_init(&sim.scan_lock);
+	mutex_init(&sim.lock);
+	INIT_LIST_HEAD(&sim.mdevs);
+	sim.apxa = apxa;
+	if (apxa) {
+		if (max_adapter_id < 0 || max_adapter_id > 255 ||
+		    max_domain_id < 0 || max_domain_id > 255)
+			return -EINVAL;
+		sim.max_apid = max_adapter_id;
+		sim.max_apqi = max_domain_id;
+	} else {
+		sim.max_apid = 63;
+		sim.max_apqi = 15;
+	}
+	bitmap_fill(sim.apmask, AP_DEVICES);
+	bitmap_fill(sim.aqmask, AP_DOMAINS);
+	sim.ap_domain = -1;
+	sim.config_time = 30;
+	sim.poll_timeout = 250000;
+
+	rc = sim_parse_id_list(usage_domains, sim.qci_aqm, AP_DOMAINS);
+	if (!rc)
+		rc = sim_parse_id_list(control_domains, sim.qci_adm,
+				       AP_DOMAINS);
+	if (rc) {
+		pr_err("vfio_ap_sim: bad usage_domains/control_domains\n");
+		return rc;
+	}
+	for (i = sim.max_apqi + 1; i < AP_DOMAINS; i++) {
+		clear_bit(i, sim.qci_aqm);
+		clear_bit(i, sim.qci_adm);
+	}
+	return 0;
+}
+
+static void sim_select_domain(void)
+{
+	int dom;
+
+	mutex_lock(&sim.lock);
+	if (!bitmap_empty(sim.qci_apm, AP_DEVICES)) {
+		for_each_set_bit(dom, sim.qci_aqm, sim.max_apqi + 1) {
+			if (test_bit(dom, sim.aqmask)) {
+				sim.ap_domain = dom;
+				break;
+			}
+		}
+	}
+	mutex_unlock(&sim.lock);
+}
 
 static int __init vfio_ap_sim_init(void)
 {
+	char *envp[] = { "INITSCAN=done", NULL };
+	int rc;
+
+	rc = sim_setup_host();
+	if (rc)
+		return rc;
+	rc = sim_ctl_init();
+	if (rc)
+		goto err_ctl;
+	rc = sim_ap_bus_init();
+	if (rc)
+		goto err_ctl;
+	rc = sim_drivers_register();
+	if (rc)
+		goto err_bus;
+	rc = sim_matrix_init();
+	if (rc)
+		goto err_drivers;
+
+	mutex_lock(&sim.scan_lock);
+	sim_scan_begin();
+	rc = sim_parse_cards();
+	sim_scan_end();
+	if (rc) {
+		sim_card_remove_all();
+		mutex_unlock(&sim.scan_lock);
+		goto err_matrix;
+	}
+	sim_select_domain();
+	kobject_uevent_env(&sim.ap_root->kobj, KOBJ_CHANGE, envp);
+	mutex_unlock(&sim.scan_lock);
+
+	pr_info("vfio_ap_sim: loaded, apxa=%d max ids %d/%d\n", sim.apxa,
+		sim.max_apid, sim.max_apqi);
 	return 0;
+
+err_matrix:
+	sim_matrix_exit();
+err_drivers:
+	sim_drivers_unregister();
+err_bus:
+	sim_ap_bus_exit();
+err_ctl:
+	sim_ctl_exit();
+	return rc;
 }
 
 static void __exit vfio_ap_sim_exit(void)
 {
+	sim_matrix_exit();
+	mutex_lock(&sim.scan_lock);
+	sim_card_remove_all();
+	mutex_unlock(&sim.scan_lock);
+	sim_drivers_unregister();
+	sim_ap_bus_exit();
+	sim_ctl_exit();
+	if (sim_counters_balanced())
+		pr_info("vfio_ap_sim: leak check ok\n");
 }
 
 module_init(vfio_ap_sim_init);
 module_exit(vfio_ap_sim_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Simulated s390 AP bus and vfio_ap mediated device driver");
+MODULE_SOFTDEP("pre: vfio vfio_iommu_type1 mdev");
