@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * apmatrix_apqn_parse() and apmatrix_apqn_format(). The whole input is the
+ * text; its first two bytes also make a number for a format round trip.
+ *
+ * Properties:
+ * - failure: -EINVAL, *ret untouched, a one-line diagnostic;
+ * - success: *ret <= 0xffff, it formats as exactly `AA.DDDD` (7 characters,
+ *   lower-case hex) and that parses back to the same APQN;
+ * - formatting any 16-bit number and parsing it gives it back; numbers over
+ *   0xffff do not format.
+ */
+#include "fuzz-common.h"
+
+#define SENTINEL 0xdeadbeefu
+
+static void check_format(struct apmatrix_ctx *ctx, unsigned int apqn)
+{
+	char buf[16], small[4];
+	unsigned int back = SENTINEL;
+	int r;
+	size_t i;
+
+	memset(buf, 'Z', sizeof(buf));
+	r = apmatrix_apqn_format(apqn, buf, sizeof(buf));
+	FUZZ_ASSERT(r == 7 && strlen(buf) == 7 && buf[2] == '.',
+	            "apqn %#x formats as %d \"%s\"", apqn, r, buf);
+	for (i = 0; i < 7; i++)
+		FUZZ_ASSERT(i == 2 || (buf[i] >= '0' && buf[i] <= '9') ||
+		            (buf[i] >= 'a' && buf[i] <= 'f'),
+		            "apqn %#x formats as \"%s\"", apqn, buf);
+	FUZZ_ASSERT(apmatrix_apqn_format(apqn, NULL, 0) == 7,
+	            "length query for %#x", apqn);
+	memset(small, 'Z', sizeof(small));
+	r = apmatrix_apqn_format(apqn, small, sizeof(small));
+	FUZZ_ASSERT(r == 7 && small[3] == '\0' && strncmp(small, buf, 3) == 0,
+	            "short buffer for %#x", apqn);
+	r = apmatrix_apqn_parse(ctx, buf, &back);
+	FUZZ_ASSERT(r == 0 && back == apqn, "\"%s\" parses as %d, %#x", buf, r,
+	            back);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct apmatrix_ctx *ctx;
+	unsigned int apqn = SENTINEL;
+	char *text = fuzz_text(data, size);
+	char buf[16];
+	int r;
+
+	ctx = fuzz_ctx();
+	r = apmatrix_apqn_parse(ctx, text, &apqn);
+	if (r < 0) {
+		FUZZ_ASSERT(r == -EINVAL, "returned %d", r);
+		FUZZ_ASSERT(apqn == SENTINEL, "failure wrote *ret = %#x", apqn);
+		fuzz_assert_diag(ctx, "apmatrix_apqn_parse");
+	} else {
+		FUZZ_ASSERT(r == 0, "returned %d", r);
+		FUZZ_ASSERT(apqn <= 0xffff, "*ret = %#x", apqn);
+		check_format(ctx, apqn);
+	}
+
+	if (size >= 2)
+		check_format(ctx, (unsigned int)data[0] << 8 | data[1]);
+	if (size >= 3) {
+		unsigned int big = 0x10000u + ((unsigned int)data[2] << 12);
+
+		FUZZ_ASSERT(apmatrix_apqn_format(big, buf, sizeof(buf)) == -EINVAL,
+		            "%#x formatted", big);
+	}
+	apmatrix_unref(ctx);
+	free(text);
+	return 0;
+}

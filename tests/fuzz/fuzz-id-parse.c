@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * apmatrix_id_parse(): one ID as the kernel's assign_* attributes read it
+ * (kstrtoul base 0, one trailing newline). The whole input is the text.
+ *
+ * Properties:
+ * - the result is 0, APMATRIX_WARN_OCTAL, -EINVAL or -ERANGE;
+ * - on failure *ret is untouched and there is a one-line diagnostic;
+ * - on success *ret is 0..255;
+ * - against a model of kstrtoul(): a plain decimal, 0x-hex or 0-octal
+ *   number with at most one trailing newline parses to the model's value
+ *   (-ERANGE over 255), octal above 7 warns, decimal and hex do not; any
+ *   other text is refused. (A leading '+', which kstrtoul skips, is left
+ *   out of the model.)
+ */
+#include "fuzz-common.h"
+
+#define SENTINEL 0xdeadbeefu
+
+/* The model: 1 and the value (saturated) for a well-formed number, else 0. */
+static int model(const char *s, unsigned long *value, int *octal)
+{
+	unsigned int base = 10;
+	unsigned long v = 0;
+	size_t i = 0, digits = 0;
+
+	*octal = 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+	    ((s[2] >= '0' && s[2] <= '9') || (s[2] >= 'a' && s[2] <= 'f') ||
+	     (s[2] >= 'A' && s[2] <= 'F'))) {
+		base = 16;
+		i = 2;
+	} else if (s[0] == '0') {
+		base = 8;
+	}
+	for (;; i++) {
+		int d;
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			break;
+		if ((unsigned int)d >= base)
+			break;
+		digits++;
+		if (v < 0x10000)
+			v = v * base + (unsigned int)d;
+	}
+	if (digits == 0)
+		return 0;
+	if (s[i] == '\n')
+		i++;
+	if (s[i] != '\0')
+		return 0;
+	*value = v;
+	*octal = base == 8 && digits > 1;
+	return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct apmatrix_ctx *ctx;
+	unsigned int id = SENTINEL;
+	unsigned long want = 0;
+	int r, well_formed, octal;
+	char *text = fuzz_text(data, size);
+
+	ctx = fuzz_ctx();
+	r = apmatrix_id_parse(ctx, text, &id);
+	well_formed = model(text, &want, &octal);
+
+	if (r < 0) {
+		FUZZ_ASSERT(r == -EINVAL || r == -ERANGE, "returned %d", r);
+		FUZZ_ASSERT(id == SENTINEL, "failure wrote *ret = %u", id);
+		fuzz_assert_diag(ctx, "apmatrix_id_parse");
+	} else {
+		FUZZ_ASSERT(r == 0 || r == APMATRIX_WARN_OCTAL, "returned %d", r);
+		FUZZ_ASSERT(id <= 255, "*ret = %u", id);
+		if (r)
+			fuzz_assert_diag(ctx, "an octal warning");
+	}
+
+	if (text[0] != '+' && strlen(text) == size) {
+		if (!well_formed) {
+			FUZZ_ASSERT(r == -EINVAL, "junk accepted: %d, id %u", r, id);
+		} else if (want > 255) {
+			FUZZ_ASSERT(r == -ERANGE, "%lu gave %d, not -ERANGE", want, r);
+		} else {
+			FUZZ_ASSERT(r >= 0 && id == want,
+			            "expected %lu, got %d (id %u)", want, r, id);
+			if (want > 7)
+				FUZZ_ASSERT((r == APMATRIX_WARN_OCTAL) == octal,
+				            "octal warning %d for %s number %lu", r,
+				            octal ? "an octal" : "a non-octal", want);
+			else if (!octal)
+				FUZZ_ASSERT(r == 0, "warning %d for %lu", r, want);
+		}
+	}
+	apmatrix_unref(ctx);
+	free(text);
+	return 0;
+}
