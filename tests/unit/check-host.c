@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Host descriptions: limits, masks, cards, queues, bindings, guest matrix. */
+#include <errno.h>
+
+#include "apmatrix.h"
+#include "testcheck.h"
+#include "testlib.h"
+
+#define ONLINE (APMATRIX_STATE_ONLINE | APMATRIX_STATE_CONFIG)
+
+static struct apmatrix_ctx *ctx;
+static struct apmatrix_host *host;
+
+static void setup(void)
+{
+	ctx = test_ctx_new();
+	ck_assert_int_eq(apmatrix_host_new(ctx, &host), 0);
+}
+
+static void teardown(void)
+{
+	ck_assert_ptr_null(apmatrix_host_unref(host));
+	ck_assert_ptr_null(apmatrix_unref(ctx));
+}
+
+START_TEST(defaults)
+{
+	ck_assert_ptr_eq(apmatrix_host_get_ctx(host), ctx);
+	ck_assert_uint_eq(apmatrix_host_get_max_adapter_id(host), 255);
+	ck_assert_uint_eq(apmatrix_host_get_max_domain_id(host), 255);
+	ck_assert_uint_eq(
+		apmatrix_idset_count(apmatrix_host_get_adapter_mask(host)), 0);
+	ck_assert_uint_eq(
+		apmatrix_idset_count(apmatrix_host_get_usage_domain_mask(host)),
+		0);
+	ck_assert_uint_eq(apmatrix_idset_count(
+				  apmatrix_host_get_control_domain_mask(host)),
+			  0);
+	ck_assert_uint_eq(apmatrix_idset_count(apmatrix_host_get_apmask(host)),
+			  256);
+	ck_assert_uint_eq(apmatrix_idset_count(apmatrix_host_get_aqmask(host)),
+			  256);
+	for (unsigned int a = 0; a < 256; a++)
+		ck_assert_int_eq(apmatrix_host_has_card(host, a), 0);
+	ck_assert_int_eq(apmatrix_host_has_queue(host, 0), 0);
+	ck_assert_int_eq(apmatrix_host_get_card_hwtype(host, 3), -ENOENT);
+}
+END_TEST
+
+START_TEST(null_and_range)
+{
+	struct apmatrix_host *h = NULL;
+
+	ck_assert_int_eq(apmatrix_host_new(NULL, &h), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_new(ctx, NULL), -EINVAL);
+	ck_assert_ptr_null(h);
+	ck_assert_ptr_null(apmatrix_host_ref(NULL));
+	ck_assert_ptr_null(apmatrix_host_unref(NULL));
+	ck_assert_ptr_null(apmatrix_host_get_ctx(NULL));
+	ck_assert_uint_eq(apmatrix_host_get_max_adapter_id(NULL), 0);
+	ck_assert_uint_eq(apmatrix_host_get_max_domain_id(NULL), 0);
+	ck_assert_ptr_null(apmatrix_host_get_adapter_mask(NULL));
+	ck_assert_ptr_null(apmatrix_host_get_usage_domain_mask(NULL));
+	ck_assert_ptr_null(apmatrix_host_get_control_domain_mask(NULL));
+	ck_assert_ptr_null(apmatrix_host_get_apmask(NULL));
+	ck_assert_ptr_null(apmatrix_host_get_aqmask(NULL));
+	ck_assert_int_eq(apmatrix_host_set_max_ids(NULL, 1, 1), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_set_max_ids(host, 256, 1), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_set_max_ids(host, 1, 256), -EINVAL);
+	ck_assert_uint_eq(apmatrix_host_get_max_adapter_id(host), 255);
+	ck_assert_int_eq(apmatrix_host_set_max_ids(host, 63, 15), 0);
+	ck_assert_uint_eq(apmatrix_host_get_max_adapter_id(host), 63);
+	ck_assert_uint_eq(apmatrix_host_get_max_domain_id(host), 15);
+
+	ck_assert_int_eq(apmatrix_host_add_card(NULL, 1, 14, 1, 0), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_add_card(host, 256, 14, 1, 0), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_add_card(host, 1, 256, 1, 0), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_add_card(host, 1, 14, 4, 0), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_add_card(host, 1, 14, 1, 8), -EINVAL);
+	ck_assert_str_ne(apmatrix_get_diagnostic(ctx), "");
+	ck_assert_int_eq(apmatrix_host_has_card(host, 1), 0);
+	ck_assert_int_eq(apmatrix_host_has_card(NULL, 1), 0);
+	ck_assert_int_eq(apmatrix_host_has_card(host, 256), 0);
+	ck_assert_int_eq(apmatrix_host_remove_card(NULL, 1), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_remove_card(host, 256), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_remove_card(host, 1), -ENOENT);
+	ck_assert_int_eq(apmatrix_host_get_card_mode(host, 1), -ENOENT);
+	ck_assert_int_eq(apmatrix_host_get_card_state(host, 1), -ENOENT);
+	ck_assert_int_eq(apmatrix_host_get_card_state(NULL, 1), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_get_card_hwtype(host, 300), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_set_card_state(host, 1, 0), -ENOENT);
+	ck_assert_int_eq(apmatrix_host_set_card_state(NULL, 1, 0), -EINVAL);
+
+	ck_assert_int_eq(apmatrix_host_add_queue(NULL, 0x101, 2, 0), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_add_queue(host, 0x101, 2, 0), -ENOENT);
+	ck_assert_int_eq(apmatrix_host_add_card(host, 1, 14, 1, ONLINE), 0);
+	ck_assert_int_eq(apmatrix_host_add_queue(host, 0x10000, 2, 0), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_add_queue(host, 0x101, 3, 0), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_add_queue(host, 0x101, 2, 8), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_has_queue(host, 0x101), 0);
+	ck_assert_int_eq(apmatrix_host_has_queue(NULL, 0x101), 0);
+	ck_assert_int_eq(apmatrix_host_has_queue(host, 0x10101), 0);
+	ck_assert_int_eq(apmatrix_host_remove_queue(host, 0x101), -ENOENT);
+	ck_assert_int_eq(apmatrix_host_remove_queue(NULL, 0x101), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_remove_queue(host, 0x10000), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_get_queue_driver(host, 0x101), -ENOENT);
+	ck_assert_int_eq(apmatrix_host_get_queue_driver(NULL, 0x101), -EINVAL);
+	ck_assert_int_eq(apmatrix_host_set_queue_driver(host, 0x101, 2),
+			 -ENOENT);
+	ck_assert_int_eq(apmatrix_host_bind_by_masks(NULL), -EINVAL);
+}
+END_TEST
+
+START_TEST(cards)
+{
+	ck_assert_int_eq(apmatrix_host_add_card(host, 0x12, 14,
+						APMATRIX_MODE_EP11, ONLINE),
+			 0);
+	ck_assert_int_eq(apmatrix_host_has_card(host, 0x12), 1);
+	ck_assert_int_eq(apmatrix_host_get_card_hwtype(host, 0x12), 14);
+	ck_assert_int_eq(apmatrix_host_get_card_mode(host, 0x12),
+			 APMATRIX_MODE_EP11);
+	ck_assert_int_eq(apmatrix_host_get_card_state(host, 0x12), ONLINE);
+	ck_assert_str_eq(tc_ids(apmatrix_host_get_adapter_mask(host)), "18");
+	ck_assert_int_eq(apmatrix_host_set_card_state(host, 0x12,
+						      APMATRIX_STATE_CHKSTOP),
+			 0);
+	ck_assert_int_eq(apmatrix_host_get_card_state(host, 0x12),
+			 APMATRIX_STATE_CHKSTOP);
+	ck_assert_int_eq(apmatrix_host_set_card_state(host, 0x12, 9), -EINVAL);
+	/* Replace. */
+	ck_assert_int_eq(
+		apmatrix_host_add_card(host, 0x12, 11, APMATRIX_MODE_ACCEL, 0),
+		0);
+	ck_assert_int_eq(apmatrix_host_get_card_hwtype(host, 0x12), 11);
+	ck_assert_int_eq(apmatrix_host_get_card_mode(host, 0x12),
+			 APMATRIX_MODE_ACCEL);
+	ck_assert_int_eq(apmatrix_host_get_card_state(host, 0x12), 0);
+	ck_assert_int_eq(apmatrix_host_add_queue(
+				 host, 0x1201, APMATRIX_DRIVER_VFIO_AP, ONLINE),
+			 0);
+	ck_assert_int_eq(apmatrix_host_add_queue(
+				 host, 0x12ff, APMATRIX_DRIVER_DEFAULT, ONLINE),
+			 0);
+	ck_assert_str_eq(tc_ids(apmatrix_host_get_usage_domain_mask(host)),
+			 "1,255");
+	ck_assert_int_eq(apmatrix_host_remove_card(host, 0x12), 0);
+	ck_assert_int_eq(apmatrix_host_has_card(host, 0x12), 0);
+	ck_assert_int_eq(apmatrix_host_has_queue(host, 0x1201), 0);
+	ck_assert_int_eq(apmatrix_host_has_queue(host, 0x12ff), 0);
+	/* The configuration masks are left alone. */
+	ck_assert_str_eq(tc_ids(apmatrix_host_get_adapter_mask(host)), "18");
+	ck_assert_str_eq(tc_ids(apmatrix_host_get_usage_domain_mask(host)),
+			 "1,255");
+	/* A new card has no queues. */
+	ck_assert_int_eq(apmatrix_host_add_card(host, 0x12, 14, 2, ONLINE), 0);
+	ck_assert_int_eq(apmatrix_host_has_queue(host, 0x1201), 0);
+}
+END_TEST
+
+START_TEST(queues)
+{
+	ck_assert_int_eq(apmatrix_host_add_card(host, 4, 14, 2, ONLINE), 0);
+	ck_assert_int_eq(apmatrix_host_add_queue(host, APMATRIX_APQN(4, 0x47),
+						 APMATRIX_DRIVER_DEFAULT,
+						 ONLINE),
+			 0);
+	ck_assert_int_eq(apmatrix_host_has_queue(host, APMATRIX_APQN(4, 0x47)),
+			 1);
+	ck_assert_int_eq(apmatrix_host_has_queue(host, APMATRIX_APQN(4, 0x46)),
+			 0);
+	ck_assert_int_eq(
+		apmatrix_host_get_queue_driver(host, APMATRIX_APQN(4, 0x47)),
+		APMATRIX_DRIVER_DEFAULT);
+	ck_assert_int_eq(
+		apmatrix_host_set_queue_driver(host, APMATRIX_APQN(4, 0x47),
+					       APMATRIX_DRIVER_VFIO_AP),
+		0);
+	ck_assert_int_eq(
+		apmatrix_host_get_queue_driver(host, APMATRIX_APQN(4, 0x47)),
+		APMATRIX_DRIVER_VFIO_AP);
+	ck_assert_int_eq(apmatrix_host_set_queue_driver(host,
+							APMATRIX_APQN(4, 0x47),
+							APMATRIX_DRIVER_NONE),
+			 0);
+	ck_assert_int_eq(
+		apmatrix_host_get_queue_driver(host, APMATRIX_APQN(4, 0x47)),
+		APMATRIX_DRIVER_NONE);
+	ck_assert_int_eq(
+		apmatrix_host_set_queue_driver(host, APMATRIX_APQN(4, 0x47), 3),
+		-EINVAL);
+	/* Replace keeps one queue, with the new driver. */
+	ck_assert_int_eq(apmatrix_host_add_queue(host, APMATRIX_APQN(4, 0x47),
+						 APMATRIX_DRIVER_VFIO_AP, 0),
+			 0);
+	ck_assert_int_eq(
+		apmatrix_host_get_queue_driver(host, APMATRIX_APQN(4, 0x47)),
+		APMATRIX_DRIVER_VFIO_AP);
+	ck_assert_str_eq(tc_ids(apmatrix_host_get_usage_domain_mask(host)),
+			 "71");
+	ck_assert_int_eq(
+		apmatrix_host_remove_queue(host, APMATRIX_APQN(4, 0x47)), 0);
+	ck_assert_int_eq(apmatrix_host_has_queue(host, APMATRIX_APQN(4, 0x47)),
+			 0);
+	ck_assert_int_eq(
+		apmatrix_host_remove_queue(host, APMATRIX_APQN(4, 0x47)),
+		-ENOENT);
+}
+END_TEST
+
+START_TEST(embedded_sets_keep_host)
+{
+	struct apmatrix_idset *s =
+		apmatrix_idset_ref(apmatrix_host_get_apmask(host));
+
+	ck_assert_ptr_eq(s, apmatrix_host_get_apmask(host));
+	ck_assert_ptr_eq(apmatrix_idset_get_ctx(s), ctx);
+	ck_assert_ptr_null(apmatrix_host_unref(host));
+	/* The set (and so the host) is still alive. */
+	ck_assert_uint_eq(apmatrix_idset_count(s), 256);
+	ck_assert_int_eq(apmatrix_idset_clear(s, 3), 0);
+	ck_assert_uint_eq(apmatrix_idset_count(s), 255);
+	host = NULL;
+	apmatrix_idset_unref(s);
+}
+END_TEST
+
+START_TEST(bind_by_masks)
+{
+	ck_assert_int_eq(apmatrix_host_add_card(host, 2, 14, 2, ONLINE), 0);
+	ck_assert_int_eq(apmatrix_host_add_card(host, 5, 14, 2, ONLINE), 0);
+	ck_assert_int_eq(apmatrix_host_add_card(host, 6, 9, 2, ONLINE), 0);
+	for (unsigned int a = 2; a <= 6; a++) {
+		if (!apmatrix_host_has_card(host, a))
+			continue;
+		ck_assert_int_eq(
+			apmatrix_host_add_queue(host, APMATRIX_APQN(a, 5),
+						APMATRIX_DRIVER_NONE, ONLINE),
+			0);
+		ck_assert_int_eq(
+			apmatrix_host_add_queue(host, APMATRIX_APQN(a, 0x20),
+						APMATRIX_DRIVER_NONE, ONLINE),
+			0);
+	}
+	/* Default masks: everything to the host drivers. */
+	ck_assert_int_eq(apmatrix_host_bind_by_masks(host), 0);
+	ck_assert_int_eq(
+		apmatrix_host_get_queue_driver(host, APMATRIX_APQN(5, 0x20)),
+		APMATRIX_DRIVER_DEFAULT);
+	tc_fill(apmatrix_host_get_apmask(host), "0-3,6");
+	tc_fill(apmatrix_host_get_aqmask(host), "0-15");
+	ck_assert_int_eq(apmatrix_host_bind_by_masks(host), 0);
+	ck_assert_int_eq(
+		apmatrix_host_get_queue_driver(host, APMATRIX_APQN(2, 5)),
+		APMATRIX_DRIVER_DEFAULT);
+	ck_assert_int_eq(
+		apmatrix_host_get_queue_driver(host, APMATRIX_APQN(2, 0x20)),
+		APMATRIX_DRIVER_VFIO_AP);
+	ck_assert_int_eq(
+		apmatrix_host_get_queue_driver(host, APMATRIX_APQN(5, 5)),
+		APMATRIX_DRIVER_VFIO_AP);
+	ck_assert_int_eq(
+		apmatrix_host_get_queue_driver(host, APMATRIX_APQN(5, 0x20)),
+		APMATRIX_DRIVER_VFIO_AP);
+	ck_assert_int_eq(
+		apmatrix_host_get_queue_driver(host, APMATRIX_APQN(6, 5)),
+		APMATRIX_DRIVER_DEFAULT);
+	/* vfio_ap does not take queues of cards older than CEX4. */
+	ck_assert_int_eq(
+		apmatrix_host_get_queue_driver(host, APMATRIX_APQN(6, 0x20)),
+		APMATRIX_DRIVER_NONE);
+	ck_assert_int_eq(apmatrix_host_has_queue(host, APMATRIX_APQN(5, 6)), 0);
+}
+END_TEST
+
+static struct apmatrix_matrix *
+predict(const char *adapters, const char *domains, const char *controls)
+{
+	struct apmatrix_matrix *m = NULL, *g = NULL;
+
+	ck_assert_int_eq(apmatrix_matrix_new(ctx, &m), 0);
+	tc_fill(apmatrix_matrix_get_adapters(m), adapters);
+	tc_fill(apmatrix_matrix_get_domains(m), domains);
+	tc_fill(apmatrix_matrix_get_control_domains(m), controls);
+	ck_assert_int_eq(apmatrix_host_predict_guest_matrix(host, m, &g), 0);
+	ck_assert_ptr_nonnull(g);
+	ck_assert_ptr_ne(g, m);
+	apmatrix_matrix_unref(m);
+	return g;
+}
+
+#define expect_guest(g, a, d, c)                                               \
+	do {                                                                   \
+		ck_assert_str_eq(tc_ids(apmatrix_matrix_get_adapters(g)), a);  \
+		ck_assert_str_eq(tc_ids(apmatrix_matrix_get_domains(g)), d);   \
+		ck_assert_str_eq(                                              \
+			tc_ids(apmatrix_matrix_get_control_domains(g)), c);    \
+		apmatrix_matrix_unref(g);                                      \
+	} while (0)
+
+START_TEST(guest_matrix)
+{
+	apmatrix_host_unref(host);
+	host = tc_host(ctx, "4,5", "1,2", "1");
+	/* Intersection with the configuration. */
+	expect_guest(predict("4,5,6", "1,2,3", "1,2"), "4,5", "1,2", "1");
+	/* Nothing assigned: nothing. */
+	expect_guest(predict("", "", ""), "", "", "");
+	/* Adapters without domains: nothing to filter, adapters stay. */
+	expect_guest(predict("4,5", "", ""), "4,5", "", "");
+	/* 05.0002 bound to the host driver: adapter 5 goes, domains stay. */
+	ck_assert_int_eq(
+		apmatrix_host_set_queue_driver(host, APMATRIX_APQN(5, 2),
+					       APMATRIX_DRIVER_DEFAULT),
+		0);
+	expect_guest(predict("4,5", "1,2", "1"), "4", "1,2", "1");
+	/* Only domain 1 assigned: 05.0002 does not matter. */
+	expect_guest(predict("4,5", "1", ""), "4,5", "1", "");
+	/* 04.0001 missing as well: no adapter left. */
+	ck_assert_int_eq(apmatrix_host_remove_queue(host, APMATRIX_APQN(4, 1)),
+			 0);
+	expect_guest(predict("4,5", "1,2", "1"), "", "1,2", "1");
+	/* Unbound (no driver) filters too. */
+	ck_assert_int_eq(apmatrix_host_add_queue(host, APMATRIX_APQN(4, 1),
+						 APMATRIX_DRIVER_NONE, ONLINE),
+			 0);
+	expect_guest(predict("4", "1,2", ""), "", "1,2", "");
+	ck_assert_int_eq(
+		apmatrix_host_set_queue_driver(host, APMATRIX_APQN(4, 1),
+					       APMATRIX_DRIVER_VFIO_AP),
+		0);
+	expect_guest(predict("4", "1,2", ""), "4", "1,2", "");
+	/* Check-stopped or offline queues stay (only the binding matters). */
+	ck_assert_int_eq(
+		apmatrix_host_set_card_state(host, 4, APMATRIX_STATE_CHKSTOP),
+		0);
+	expect_guest(predict("4", "1,2", ""), "4", "1,2", "");
+}
+END_TEST
+
+START_TEST(guest_matrix_no_apxa)
+{
+	/* APXA off: 64 adapters, 16 domains; IDs over the limit are cut
+	 * before the queue test, so their missing queues filter nothing. */
+	apmatrix_host_unref(host);
+	host = tc_host(ctx, "4,70", "1,20", "1,20");
+	ck_assert_int_eq(apmatrix_host_set_max_ids(host, 63, 15), 0);
+	expect_guest(predict("4,70", "1,20", "1,20"), "4", "1", "1");
+	ck_assert_int_eq(apmatrix_host_remove_queue(host, APMATRIX_APQN(4, 20)),
+			 0);
+	expect_guest(predict("4,70", "1,20", "1,20"), "4", "1", "1");
+	ck_assert_int_eq(apmatrix_host_set_max_ids(host, 255, 255), 0);
+	expect_guest(predict("4,70", "1,20", "1,20"), "70", "1,20", "1,20");
+}
+END_TEST
+
+START_TEST(guest_matrix_errors)
+{
+	struct apmatrix_matrix *m = NULL, *g = NULL;
+
+	ck_assert_int_eq(apmatrix_matrix_new(ctx, &m), 0);
+	ck_assert_int_eq(apmatrix_host_predict_guest_matrix(NULL, m, &g),
+			 -EINVAL);
+	ck_assert_int_eq(apmatrix_host_predict_guest_matrix(host, NULL, &g),
+			 -EINVAL);
+	ck_assert_int_eq(apmatrix_host_predict_guest_matrix(host, m, NULL),
+			 -EINVAL);
+	ck_assert_ptr_null(g);
+	apmatrix_matrix_unref(m);
+}
+END_TEST
+
+START_TEST(full_host)
+{
+	apmatrix_host_unref(host);
+	host = tc_host(ctx, "0-255", "0-255", "0-255");
+	ck_assert_uint_eq(
+		apmatrix_idset_count(apmatrix_host_get_adapter_mask(host)),
+		256);
+	ck_assert_uint_eq(
+		apmatrix_idset_count(apmatrix_host_get_usage_domain_mask(host)),
+		256);
+	for (unsigned int q = 0; q < APMATRIX_MAX_APQNS; q += 257)
+		ck_assert_int_eq(apmatrix_host_get_queue_driver(host, q),
+				 APMATRIX_DRIVER_VFIO_AP);
+	{
+		struct apmatrix_matrix *g = predict("0-255", "0-255", "0-255");
+
+		ck_assert_uint_eq(
+			apmatrix_idset_count(apmatrix_matrix_get_adapters(g)),
+			256);
+		ck_assert_uint_eq(
+			apmatrix_idset_count(apmatrix_matrix_get_domains(g)),
+			256);
+		ck_assert_uint_eq(
+			apmatrix_idset_count(
+				apmatrix_matrix_get_control_domains(g)),
+			256);
+		apmatrix_matrix_unref(g);
+	}
+	/* One queue unbound: exactly its adapter goes. */
+	ck_assert_int_eq(
+		apmatrix_host_set_queue_driver(host, APMATRIX_APQN(0x80, 0xff),
+					       APMATRIX_DRIVER_DEFAULT),
+		0);
+	{
+		struct apmatrix_matrix *g = predict("0-255", "0-255", "");
+
+		ck_assert_uint_eq(
+			apmatrix_idset_count(apmatrix_matrix_get_adapters(g)),
+			255);
+		ck_assert_int_eq(apmatrix_idset_test(
+					 apmatrix_matrix_get_adapters(g), 0x80),
+				 0);
+		ck_assert_uint_eq(
+			apmatrix_idset_count(apmatrix_matrix_get_domains(g)),
+			256);
+		apmatrix_matrix_unref(g);
+	}
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("host");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, null_and_range);
+	tcase_add_test(tc, cards);
+	tcase_add_test(tc, queues);
+	tcase_add_test(tc, embedded_sets_keep_host);
+	tcase_add_test(tc, bind_by_masks);
+	tcase_add_test(tc, guest_matrix);
+	tcase_add_test(tc, guest_matrix_no_apxa);
+	tcase_add_test(tc, guest_matrix_errors);
+	tcase_add_test(tc, full_host);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return test_run_suite(suite());
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Helpers of the host, mdev, check and report suites: building mdevs and
+ * hosts from short ID lists and comparing findings exactly.
+ */
+#ifndef APMATRIX_TESTCHECK_H
+#define APMATRIX_TESTCHECK_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apmatrix.h"
+#include "testlib.h"
+
+/* Fill a set from "1,3,0x47,5-7" (no dependency on the idset parser). */
+static inline void tc_fill(struct apmatrix_idset *set, const char *ids)
+{
+	const char *p = ids;
+
+	ck_assert_int_eq(apmatrix_idset_clear_all(set), 0);
+	while (p && *p) {
+		char *end;
+		unsigned long lo = strtoul(p, &end, 0), hi = lo;
+
+		ck_assert_ptr_ne(end, p);
+		if (*end == '-')
+			hi = strtoul(end + 1, &end, 0);
+		for (unsigned long i = lo; i <= hi; i++)
+			ck_assert_int_eq(
+				apmatrix_idset_set(set, (unsigned int)i), 0);
+		p = *end == ',' ? end + 1 : end;
+	}
+}
+
+/* The set as "1,3,5" (decimal, no ranges), in a rotating static buffer. */
+static inline const char *tc_ids(const struct apmatrix_idset *set)
+{
+	static char bufs[4][1024];
+	static int which;
+	char *buf = bufs[which++ & 3];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int id = apmatrix_idset_next(set, 0); id >= 0;
+	     id = apmatrix_idset_next(set, (unsigned int)id + 1))
+		len += (size_t)snprintf(buf + len, 1024 - len, "%s%d",
+					len ? "," : "", id);
+	return buf;
+}
+
+/* The list as "04.0047,05.0047", in a rotating static buffer. */
+static inline const char *tc_apqns(const struct apmatrix_apqn_list *list)
+{
+	static char bufs[4][65536];
+	static int which;
+	char *buf = bufs[which++ & 3];
+	size_t len = 0;
+	unsigned int n = apmatrix_apqn_list_get_count(list);
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < n && len < 65000; i++) {
+		int apqn = apmatrix_apqn_list_get(list, i);
+
+		ck_assert_int_ge(apqn, 0);
+		len += (size_t)snprintf(buf + len, 65536 - len, "%s%02x.%04x",
+					i ? "," : "",
+					APMATRIX_APQN_ADAPTER(apqn),
+					APMATRIX_APQN_DOMAIN(apqn));
+	}
+	return buf;
+}
+
+static inline struct apmatrix_mdev *
+tc_mdev(struct apmatrix_ctx *ctx, const char *uuid, const char *adapters,
+	const char *domains, const char *controls, unsigned int state)
+{
+	struct apmatrix_mdev *mdev = NULL;
+	struct apmatrix_matrix *m;
+
+	ck_assert_int_eq(apmatrix_mdev_new(ctx, uuid, &mdev), 0);
+	m = apmatrix_mdev_get_matrix(mdev);
+	tc_fill(apmatrix_matrix_get_adapters(m), adapters);
+	tc_fill(apmatrix_matrix_get_domains(m), domains);
+	tc_fill(apmatrix_matrix_get_control_domains(m), controls);
+	ck_assert_int_eq(apmatrix_mdev_set_state(mdev, state), 0);
+	return mdev;
+}
+
+/* Add an mdev to a check and drop the caller's reference. */
+static inline void tc_add(struct apmatrix_check *check,
+			  struct apmatrix_ctx *ctx, const char *uuid,
+			  const char *adapters, const char *domains,
+			  const char *controls, unsigned int state)
+{
+	struct apmatrix_mdev *mdev =
+		tc_mdev(ctx, uuid, adapters, domains, controls, state);
+
+	ck_assert_int_eq(apmatrix_check_add_mdev(check, mdev), 0);
+	apmatrix_mdev_unref(mdev);
+}
+
+/*
+ * A host with the given cards, each with a queue on every domain in
+ * `domains`, all bound to vfio_ap, and both reservation masks empty (every
+ * queue may go to vfio_ap). Control domain mask = `controls`.
+ */
+static inline struct apmatrix_host *tc_host(struct apmatrix_ctx *ctx,
+					    const char *cards,
+					    const char *domains,
+					    const char *controls)
+{
+	struct apmatrix_host *host = NULL;
+	struct apmatrix_idset *cs = NULL, *ds = NULL;
+
+	ck_assert_int_eq(apmatrix_host_new(ctx, &host), 0);
+	ck_assert_int_eq(apmatrix_idset_new(ctx, &cs), 0);
+	ck_assert_int_eq(apmatrix_idset_new(ctx, &ds), 0);
+	tc_fill(cs, cards);
+	tc_fill(ds, domains);
+	for (int a = apmatrix_idset_next(cs, 0); a >= 0;
+	     a = apmatrix_idset_next(cs, (unsigned int)a + 1)) {
+		ck_assert_int_eq(
+			apmatrix_host_add_card(
+				host, (unsigned int)a, 14, APMATRIX_MODE_CCA,
+				APMATRIX_STATE_ONLINE | APMATRIX_STATE_CONFIG),
+			0);
+		for (int d = apmatrix_idset_next(ds, 0); d >= 0;
+		     d = apmatrix_idset_next(ds, (unsigned int)d + 1))
+			ck_assert_int_eq(apmatrix_host_add_queue(
+						 host, APMATRIX_APQN(a, d),
+						 APMATRIX_DRIVER_VFIO_AP,
+						 APMATRIX_STATE_ONLINE |
+							 APMATRIX_STATE_CONFIG),
+					 0);
+	}
+	tc_fill(apmatrix_host_get_control_domain_mask(host), controls);
+	tc_fill(apmatrix_host_get_apmask(host), "");
+	tc_fill(apmatrix_host_get_aqmask(host), "");
+	apmatrix_idset_unref(cs);
+	apmatrix_idset_unref(ds);
+	return host;
+}
+
+/* Assert every field of a finding. uuid1 NULL for one-mdev findings. */
+#define tc_expect(report, index, code, severity, uuid0, uuid1, apqns,          \
+		  adapters, domains)                                           \
+	do {                                                                   \
+		const struct apmatrix_finding *f_ =                            \
+			apmatrix_report_get((report), (index));                \
+		const char *u1_ = (uuid1);                                     \
+		ck_assert_msg(f_ != NULL, "no finding %u", (unsigned)(index)); \
+		ck_assert_int_eq(apmatrix_finding_get_code(f_), (code));       \
+		ck_assert_int_eq(apmatrix_finding_get_severity(f_),            \
+				 (severity));                                  \
+		ck_assert_uint_eq(apmatrix_finding_get_uuid_count(f_),         \
+				  u1_ ? 2u : 1u);                              \
+		ck_assert_str_eq(apmatrix_finding_get_uuid(f_, 0), (uuid0));   \
+		if (u1_)                                                       \
+			ck_assert_str_eq(apmatrix_finding_get_uuid(f_, 1),     \
+					 u1_);                                 \
+		ck_assert_str_eq(tc_apqns(apmatrix_finding_get_apqns(f_)),     \
+				 (apqns));                                     \
+		ck_assert_str_eq(tc_ids(apmatrix_finding_get_adapters(f_)),    \
+				 (adapters));                                  \
+		ck_assert_str_eq(tc_ids(apmatrix_finding_get_domains(f_)),     \
+				 (domains));                                   \
+	} while (0)
+
+/* Run a check that must succeed; returns the report. */
+static inline struct apmatrix_report *tc_run(struct apmatrix_check *check)
+{
+	struct apmatrix_report *report = NULL;
+	int r = apmatrix_check_run(check, 0, &report);
+
+	ck_assert_int_ge(r, 0);
+	ck_assert_ptr_nonnull(report);
+	ck_assert_uint_eq((unsigned int)r, apmatrix_report_get_count(report));
+	return report;
+}
+
+#endif
