@@ -9,20 +9,26 @@
  * - on success *ret is 0..255;
  * - against a model of kstrtoul(): a plain decimal, 0x-hex or 0-octal
  *   number with at most one trailing newline parses to the model's value
- *   (-ERANGE over 255), octal above 7 warns, decimal and hex do not; any
- *   other text is refused. (A leading '+', which kstrtoul skips, is left
+ *   (-ERANGE over 255, and for digits that overflow an unsigned long even
+ *   with junk after them, as kstrtoul() checks that first), octal above 7
+ *   warns, decimal and hex do not; any other text is refused. (A leading '+', which kstrtoul skips, is left
  *   out of the model.)
  */
 #include "fuzz-common.h"
 
 #define SENTINEL 0xdeadbeefu
 
-/* The model: 1 and the value (saturated) for a well-formed number, else 0. */
+/*
+ * The model, kstrtoul(s, 0): returns 1 and the value for a well-formed
+ * number, 2 when the digits overflow an unsigned long (the kernel says
+ * -ERANGE before it looks at what follows), 0 for anything else.
+ */
 static int model(const char *s, unsigned long *value, int *octal)
 {
 	unsigned int base = 10;
 	unsigned long v = 0;
 	size_t i = 0, digits = 0;
+	int overflow = 0;
 
 	*octal = 0;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
@@ -34,23 +40,26 @@ static int model(const char *s, unsigned long *value, int *octal)
 		base = 8;
 	}
 	for (;; i++) {
-		int d;
+		unsigned int d;
 		char c = s[i];
 
 		if (c >= '0' && c <= '9')
-			d = c - '0';
+			d = (unsigned int)(c - '0');
 		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
+			d = (unsigned int)(c - 'a' + 10);
 		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
+			d = (unsigned int)(c - 'A' + 10);
 		else
 			break;
-		if ((unsigned int)d >= base)
+		if (d >= base)
 			break;
 		digits++;
-		if (v < 0x10000)
-			v = v * base + (unsigned int)d;
+		if (v > (~0UL - d) / base)
+			overflow = 1;
+		v = v * base + d;
 	}
+	if (overflow)
+		return 2;
 	if (digits == 0)
 		return 0;
 	if (s[i] == '\n')
@@ -86,7 +95,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	if (text[0] != '+' && strlen(text) == size) {
-		if (!well_formed) {
+		if (well_formed == 2) {
+			FUZZ_ASSERT(r == -ERANGE, "overflow gave %d, not -ERANGE", r);
+		} else if (!well_formed) {
 			FUZZ_ASSERT(r == -EINVAL, "junk accepted: %d, id %u", r, id);
 		} else if (want > 255) {
 			FUZZ_ASSERT(r == -ERANGE, "%lu gave %d, not -ERANGE", want, r);

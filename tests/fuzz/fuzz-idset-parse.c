@@ -9,11 +9,12 @@
  * refused), the rest is the text. Seeds use '1'..'5' and '`'..'c'.
  *
  * Properties:
- * - failure: -EINVAL only, the set unchanged, a one-line diagnostic;
+ * - failure: -EINVAL only, the set unchanged, a one-line diagnostic (bad
+ *   text; a bad syntax or flags value only needs -EINVAL);
  * - success: 0 or APMATRIX_WARN_OCTAL (then a diagnostic);
  * - mask and list replace the set: the result does not depend on it;
  * - kernel = relative for text starting with + or -, mask otherwise;
- *   chzdev = relative for + or -, list otherwise;
+ *   what chzdev accepts without a sign, list reads the same;
  * - the result formats as a mask and as a list, each parses back to it;
  *   formatting obeys the snprintf() rules; count and next agree.
  */
@@ -141,7 +142,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(r == -EINVAL, "parse returned %d", r);
 		FUZZ_ASSERT(apmatrix_idset_equal(set, before),
 		            "a failed parse changed the set");
-		fuzz_assert_diag(ctx, "apmatrix_idset_parse");
+		/* Bad arguments need no diagnostic; bad text does. */
+		if (syntax >= 1 && syntax <= 5 && flags == 0)
+			fuzz_assert_diag(ctx, "apmatrix_idset_parse");
 		goto out;
 	}
 	FUZZ_ASSERT(syntax >= 1 && syntax <= 5 && flags == 0,
@@ -163,20 +166,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		apmatrix_idset_unref(other);
 	}
 
-	/* The kernel and chzdev syntaxes are two others chosen by text[0]. */
-	if (syntax == APMATRIX_SYNTAX_KERNEL || syntax == APMATRIX_SYNTAX_CHZDEV) {
-		unsigned int same;
+	/* The kernel syntax is exactly relative or mask, chosen by text[0]. */
+	if (syntax == APMATRIX_SYNTAX_KERNEL) {
+		unsigned int same = text[0] == '+' || text[0] == '-'
+		                            ? APMATRIX_SYNTAX_RELATIVE
+		                            : APMATRIX_SYNTAX_MASK;
 
-		if (text[0] == '+' || text[0] == '-')
-			same = APMATRIX_SYNTAX_RELATIVE;
-		else if (syntax == APMATRIX_SYNTAX_KERNEL)
-			same = APMATRIX_SYNTAX_MASK;
-		else
-			same = APMATRIX_SYNTAX_LIST;
 		other = parse_into(ctx, text, same, how, &r2);
 		FUZZ_ASSERT(r2 == r && apmatrix_idset_equal(set, other),
-		            "syntax %u differs from syntax %u (%d vs %d)", syntax,
+		            "kernel syntax differs from syntax %u (%d vs %d)",
 		            same, r, r2);
+		apmatrix_idset_unref(other);
+	}
+	/* chzdev without a sign is a list (chzdev also refuses an empty one,
+	 * and its relative form allows blanks, so only this direction). */
+	if (syntax == APMATRIX_SYNTAX_CHZDEV && text[0] != '+' &&
+	    text[0] != '-') {
+		other = parse_into(ctx, text, APMATRIX_SYNTAX_LIST, how, &r2);
+		FUZZ_ASSERT(r2 == r && apmatrix_idset_equal(set, other),
+		            "chzdev syntax differs from list (%d vs %d)", r, r2);
 		apmatrix_idset_unref(other);
 	}
 
