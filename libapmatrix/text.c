@@ -47,6 +47,26 @@ void apmatrix_read_number(const char *s, struct apmatrix_number *num)
 	num->octal = base == 8 && p - digits > 1;
 }
 
+size_t apmatrix_read_hex_id(const char *s, size_t len, unsigned int *value)
+{
+	size_t i = 0, digits;
+	unsigned int v = 0;
+
+	if (len >= 3 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+	    apmatrix_hex_value(s[2]) >= 0)
+		i = 2;
+	digits = i;
+	for (; i < len && apmatrix_hex_value(s[i]) >= 0; i++) {
+		v = v * 16 + (unsigned int)apmatrix_hex_value(s[i]);
+		if (v > 0xff)
+			v = 0x100;
+	}
+	if (i == digits)
+		return 0;
+	*value = v;
+	return i;
+}
+
 int apmatrix_mask_scan(const char *text, struct apmatrix_bits *out, size_t *bad)
 {
 	struct apmatrix_bits b = {{0}};

@@ -50,6 +50,13 @@ int apmatrix_mask_parse(struct apmatrix_ctx *ctx, const char *text,
 void apmatrix_mask_format(const struct apmatrix_bits *b,
 			  char out[APMATRIX_MASK_LEN + 1]);
 
+/*
+ * A hex ID as sysfs names write it (`04`, `0047`, also `0x47`): reads hex
+ * digits from s[0..len). Returns the characters consumed (0 when there is no
+ * digit); *value is the number, or 0x100 when it exceeds 0xff.
+ */
+size_t apmatrix_read_hex_id(const char *s, size_t len, unsigned int *value);
+
 /* snprintf()-style output: writes what fits, counts everything. */
 struct apmatrix_textbuf {
 	char *buf;
