@@ -47,8 +47,7 @@ bool sim_is_card_dev(struct device *dev)
 
 bool sim_is_queue_dev(struct device *dev)
 {
-	return dev->parent && dev->parent != sim.ap_root &&
-	       dev != sim.ap_root;
+	return dev->parent && dev->parent != sim.ap_root && dev != sim.ap_root;
 }
 
 /* Caller holds sim.lock. */
@@ -557,20 +556,23 @@ void sim_ap_bus_exit(void)
 
 /* The three AP drivers; their device logic lives in ap_card_queue.c. */
 static struct sim_ap_driver cex4card_driver = {
-	.driver = { .name = "cex4card", .bus = &ap_bus_type,
+	.driver = { .name = "cex4card",
+		    .bus = &ap_bus_type,
 		    .owner = THIS_MODULE },
 	.is_default = true,
 	.for_cards = true,
 };
 
 static struct sim_ap_driver cex4queue_driver = {
-	.driver = { .name = "cex4queue", .bus = &ap_bus_type,
+	.driver = { .name = "cex4queue",
+		    .bus = &ap_bus_type,
 		    .owner = THIS_MODULE },
 	.is_default = true,
 };
 
 static struct sim_ap_driver vfio_ap_driver = {
-	.driver = { .name = "vfio_ap", .bus = &ap_bus_type,
+	.driver = { .name = "vfio_ap",
+		    .bus = &ap_bus_type,
 		    .owner = THIS_MODULE },
 };
 

@@ -112,9 +112,8 @@ static ssize_t card_request_count_store(struct device *dev,
 	return count;
 }
 
-static struct device_attribute dev_attr_card_request_count =
-	__ATTR(request_count, 0644, card_request_count_show,
-	       card_request_count_store);
+static struct device_attribute dev_attr_card_request_count = __ATTR(
+	request_count, 0644, card_request_count_show, card_request_count_store);
 
 static ssize_t zero_count_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
@@ -162,8 +161,8 @@ int sim_card_set_config(struct sim_card *card, bool cfg)
 }
 
 static ssize_t card_config_store(struct device *dev,
-				 struct device_attribute *attr,
-				 const char *buf, size_t count)
+				 struct device_attribute *attr, const char *buf,
+				 size_t count)
 {
 	int rc, cfg;
 
@@ -265,8 +264,8 @@ int sim_card_set_online(struct sim_card *card, bool online)
 }
 
 static ssize_t card_online_store(struct device *dev,
-				 struct device_attribute *attr,
-				 const char *buf, size_t count)
+				 struct device_attribute *attr, const char *buf,
+				 size_t count)
 {
 	int rc, online;
 
@@ -371,8 +370,8 @@ static ssize_t reset_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(reset);
 
-static ssize_t interrupt_show(struct device *dev,
-			      struct device_attribute *attr, char *buf)
+static ssize_t interrupt_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
 {
 	struct sim_queue *q = to_sim_queue(dev);
 	bool on;
@@ -380,8 +379,8 @@ static ssize_t interrupt_show(struct device *dev,
 	mutex_lock(&sim.lock);
 	on = q->zcrypt_bound && q->card->config && !q->chkstop;
 	mutex_unlock(&sim.lock);
-	return sysfs_emit(buf, "%s\n", on ? "Interrupts enabled." :
-					    "Interrupts disabled.");
+	return sysfs_emit(buf, "%s\n",
+			  on ? "Interrupts enabled." : "Interrupts disabled.");
 }
 static DEVICE_ATTR_RO(interrupt);
 
@@ -405,11 +404,9 @@ static struct device_attribute dev_attr_queue_chkstop =
 	__ATTR(chkstop, 0444, queue_chkstop_show, NULL);
 
 static ssize_t queue_ap_functions_show(struct device *dev,
-				       struct device_attribute *attr,
-				       char *buf)
+				       struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "0x%08X\n",
-			  to_sim_queue(dev)->card->functions);
+	return sysfs_emit(buf, "0x%08X\n", to_sim_queue(dev)->card->functions);
 }
 
 static struct device_attribute dev_attr_queue_ap_functions =
@@ -648,8 +645,9 @@ int sim_card_add(unsigned int id, unsigned int hwtype, enum sim_mode mode)
 	for_each_set_bit(dom, sim.qci_aqm, sim.max_apqi + 1) {
 		rc = sim_queue_add(card, dom);
 		if (rc)
-			dev_warn(&card->dev, "queue %02x.%04x not created: %d\n",
-				 id, dom, rc);
+			dev_warn(&card->dev,
+				 "queue %02x.%04x not created: %d\n", id, dom,
+				 rc);
 	}
 	return 0;
 }

@@ -77,7 +77,11 @@ void sim_scan_end(void)
 	sim.scan_in_progress = false;
 	vfio_ap_on_config_changed();
 	mutex_unlock(&sim.lock);
-	atomic64_inc(&sim.scans);
+	if (atomic64_inc_return(&sim.scans) == 1) {
+		char *envp[] = { "INITSCAN=done", NULL };
+
+		kobject_uevent_env(&sim.ap_root->kobj, KOBJ_CHANGE, envp);
+	}
 	sim_ap_check_bindings_complete();
 }
 

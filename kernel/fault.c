@@ -34,16 +34,16 @@ static const struct {
 	const char *name;
 	int err;
 } sim_errno_names[] = {
-	{ "EPERM", EPERM },	    { "ENOENT", ENOENT },
-	{ "EINTR", EINTR },	    { "EIO", EIO },
-	{ "ENXIO", ENXIO },	    { "EAGAIN", EAGAIN },
-	{ "ENOMEM", ENOMEM },	    { "EACCES", EACCES },
-	{ "EFAULT", EFAULT },	    { "EBUSY", EBUSY },
-	{ "EEXIST", EEXIST },	    { "ENODEV", ENODEV },
-	{ "EINVAL", EINVAL },	    { "ENOSPC", ENOSPC },
-	{ "ERANGE", ERANGE },	    { "EOPNOTSUPP", EOPNOTSUPP },
+	{ "EPERM", EPERM },	      { "ENOENT", ENOENT },
+	{ "EINTR", EINTR },	      { "EIO", EIO },
+	{ "ENXIO", ENXIO },	      { "EAGAIN", EAGAIN },
+	{ "ENOMEM", ENOMEM },	      { "EACCES", EACCES },
+	{ "EFAULT", EFAULT },	      { "EBUSY", EBUSY },
+	{ "EEXIST", EEXIST },	      { "ENODEV", ENODEV },
+	{ "EINVAL", EINVAL },	      { "ENOSPC", ENOSPC },
+	{ "ERANGE", ERANGE },	      { "EOPNOTSUPP", EOPNOTSUPP },
 	{ "EADDRINUSE", EADDRINUSE }, { "EADDRNOTAVAIL", EADDRNOTAVAIL },
-	{ "ETIMEDOUT", ETIMEDOUT }, { "EUSERS", EUSERS },
+	{ "ETIMEDOUT", ETIMEDOUT },   { "EUSERS", EUSERS },
 };
 
 static int sim_parse_errno(const char *s, int *err)

@@ -16,7 +16,9 @@ struct sim_host sim;
 
 static bool apxa = true;
 module_param(apxa, bool, 0444);
-MODULE_PARM_DESC(apxa, "Simulate the APXA facility (256 adapters/domains, CRYCB format 2)");
+MODULE_PARM_DESC(
+	apxa,
+	"Simulate the APXA facility (256 adapters/domains, CRYCB format 2)");
 
 static int max_adapter_id = 255;
 module_param(max_adapter_id, int, 0444);
@@ -140,7 +142,6 @@ static void sim_select_domain(void)
 
 static int __init vfio_ap_sim_init(void)
 {
-	char *envp[] = { "INITSCAN=done", NULL };
 	int rc;
 
 	rc = sim_setup_host();
@@ -162,14 +163,13 @@ static int __init vfio_ap_sim_init(void)
 	mutex_lock(&sim.scan_lock);
 	sim_scan_begin();
 	rc = sim_parse_cards();
-	sim_scan_end();
 	if (rc) {
 		sim_card_remove_all();
 		mutex_unlock(&sim.scan_lock);
 		goto err_matrix;
 	}
 	sim_select_domain();
-	kobject_uevent_env(&sim.ap_root->kobj, KOBJ_CHANGE, envp);
+	sim_scan_end();
 	mutex_unlock(&sim.scan_lock);
 
 	pr_info("vfio_ap_sim: loaded, apxa=%d max ids %d/%d\n", sim.apxa,

@@ -19,8 +19,8 @@
  * @bits: number of valid bits in @mask
  * @digits: number of hex digits to print
  */
-void sim_mask_format(char *buf, size_t len, const unsigned long *mask,
-		     int bits, int digits)
+void sim_mask_format(char *buf, size_t len, const unsigned long *mask, int bits,
+		     int digits)
 {
 	static const char hex[] = "0123456789abcdef";
 	int d, n, v;

@@ -127,9 +127,10 @@ int vfio_ap_in_use(const unsigned long *apm, const unsigned long *aqm)
 			for_each_set_bit(apqi, aqm, AP_DOMAINS) {
 				if (!test_bit(apqi, m->matrix.aqm))
 					continue;
-				dev_warn_ratelimited(mdev_dev(m->mdev),
-						     "Can not reserve queue %02lx.%04lx for host driver: in use by mdev\n",
-						     apid, apqi);
+				dev_warn_ratelimited(
+					mdev_dev(m->mdev),
+					"Can not reserve queue %02lx.%04lx for host driver: in use by mdev\n",
+					apid, apqi);
 				rc = -EADDRINUSE;
 			}
 		}
@@ -162,10 +163,11 @@ static int vfio_ap_verify_no_sharing(struct ap_matrix_mdev *self)
 			continue;
 		for_each_set_bit(apid, apm, AP_DEVICES)
 			for_each_set_bit(apqi, aqm, AP_DOMAINS)
-				dev_warn_ratelimited(mdev_dev(self->mdev),
-						     "Userspace may not assign queue %02lx.%04lx to mdev: already assigned to %s\n",
-						     apid, apqi,
-						     dev_name(mdev_dev(m->mdev)));
+				dev_warn_ratelimited(
+					mdev_dev(self->mdev),
+					"Userspace may not assign queue %02lx.%04lx to mdev: already assigned to %s\n",
+					apid, apqi,
+					dev_name(mdev_dev(m->mdev)));
 		return -EADDRINUSE;
 	}
 	return 0;
@@ -265,9 +267,9 @@ static unsigned long *vfio_ap_axis_mask(struct ap_matrix *mx, int axis)
 	}
 }
 
-static ssize_t vfio_ap_assign(struct device *dev,
-			      struct device_attribute *attr, const char *buf,
-			      size_t count, int axis, bool assign)
+static ssize_t vfio_ap_assign(struct device *dev, struct device_attribute *attr,
+			      const char *buf, size_t count, int axis,
+			      bool assign)
 {
 	struct ap_matrix_mdev *m = dev_get_drvdata(dev);
 	unsigned long id, *mask;
@@ -312,13 +314,13 @@ done:
 	return rc;
 }
 
-#define VFIO_AP_ASSIGN_ATTR(name, axis, assign)                            \
-	static ssize_t name##_store(struct device *dev,                    \
-				    struct device_attribute *attr,         \
-				    const char *buf, size_t count)         \
-	{                                                                  \
+#define VFIO_AP_ASSIGN_ATTR(name, axis, assign)                             \
+	static ssize_t name##_store(struct device *dev,                     \
+				    struct device_attribute *attr,          \
+				    const char *buf, size_t count)          \
+	{                                                                   \
 		return vfio_ap_assign(dev, attr, buf, count, axis, assign); \
-	}                                                                  \
+	}                                                                   \
 	static DEVICE_ATTR_WO(name)
 
 VFIO_AP_ASSIGN_ATTR(assign_adapter, AXIS_APM, true);
@@ -400,8 +402,8 @@ static ssize_t control_domains_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(control_domains);
 
-static ssize_t ap_config_show(struct device *dev,
-			      struct device_attribute *attr, char *buf)
+static ssize_t ap_config_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
 {
 	struct ap_matrix_mdev *m = dev_get_drvdata(dev);
 	char a[AP_MASK_STRLEN], d[AP_MASK_STRLEN], c[AP_MASK_STRLEN];

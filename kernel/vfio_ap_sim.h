@@ -54,7 +54,7 @@ struct sim_card {
 	u8 mode;
 	bool config;
 	bool chkstop;
-	bool online;	/* zcrypt card online flag */
+	bool online; /* zcrypt card online flag */
 	u32 functions;
 	u64 request_count;
 	struct sim_queue *queues[AP_DOMAINS];
@@ -65,9 +65,9 @@ struct sim_queue {
 	struct sim_card *card;
 	u8 dom;
 	bool chkstop;
-	bool online;	/* zcrypt queue online flag */
-	bool zcrypt_bound;	/* bound to cex4queue */
-	bool vfio_bound;	/* bound to vfio_ap */
+	bool online; /* zcrypt queue online flag */
+	bool zcrypt_bound; /* bound to cex4queue */
+	bool vfio_bound; /* bound to vfio_ap */
 	u64 request_count;
 };
 
@@ -142,8 +142,8 @@ void sim_count_free(enum sim_counter c);
 bool sim_counters_balanced(void);
 
 /* masks.c */
-void sim_mask_format(char *buf, size_t len, const unsigned long *mask,
-		     int bits, int digits);
+void sim_mask_format(char *buf, size_t len, const unsigned long *mask, int bits,
+		     int digits);
 int sim_hex2bitmap(const char *str, unsigned long *bitmap, int bits);
 int sim_parse_bitmap_str(const char *str, const unsigned long *cur, int bits,
 			 unsigned long *newmap);

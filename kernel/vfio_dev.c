@@ -52,8 +52,8 @@ void vfio_ap_push_crycb(struct ap_matrix_mdev *m)
 
 static int vfio_ap_open_device(struct vfio_device *vdev)
 {
-	struct ap_matrix_mdev *m = container_of(vdev, struct ap_matrix_mdev,
-						 vdev);
+	struct ap_matrix_mdev *m =
+		container_of(vdev, struct ap_matrix_mdev, vdev);
 	struct ap_matrix_mdev *other;
 	pid_t guest = task_tgid_nr(current);
 	int rc = 0;
@@ -90,8 +90,8 @@ static void vfio_ap_put_triggers(struct ap_matrix_mdev *m)
 
 static void vfio_ap_close_device(struct vfio_device *vdev)
 {
-	struct ap_matrix_mdev *m = container_of(vdev, struct ap_matrix_mdev,
-						 vdev);
+	struct ap_matrix_mdev *m =
+		container_of(vdev, struct ap_matrix_mdev, vdev);
 
 	mutex_lock(&sim.lock);
 	m->guest = 0;
@@ -102,8 +102,8 @@ static void vfio_ap_close_device(struct vfio_device *vdev)
 
 static void vfio_ap_release_dev(struct vfio_device *vdev)
 {
-	struct ap_matrix_mdev *m = container_of(vdev, struct ap_matrix_mdev,
-						 vdev);
+	struct ap_matrix_mdev *m =
+		container_of(vdev, struct ap_matrix_mdev, vdev);
 
 	vfio_ap_put_triggers(m);
 	sim_count_free(SIM_CNT_MDEV);
@@ -112,8 +112,8 @@ static void vfio_ap_release_dev(struct vfio_device *vdev)
 
 static void vfio_ap_request(struct vfio_device *vdev, unsigned int count)
 {
-	struct ap_matrix_mdev *m = container_of(vdev, struct ap_matrix_mdev,
-						 vdev);
+	struct ap_matrix_mdev *m =
+		container_of(vdev, struct ap_matrix_mdev, vdev);
 	struct device *dev = vdev->dev;
 
 	mutex_lock(&sim.lock);
@@ -124,14 +124,15 @@ static void vfio_ap_request(struct vfio_device *vdev, unsigned int count)
 	}
 	if (m->req_trigger) {
 		if (!(count % 10))
-			dev_notice_ratelimited(dev,
-					       "Relaying device request to user (#%u)\n",
-					       count);
+			dev_notice_ratelimited(
+				dev, "Relaying device request to user (#%u)\n",
+				count);
 		vfio_ap_signal(m->req_trigger);
 		m->req_signals++;
 	} else if (count == 0) {
-		dev_notice(dev,
-			   "No device request registered, blocked until released by user\n");
+		dev_notice(
+			dev,
+			"No device request registered, blocked until released by user\n");
 	}
 	mutex_unlock(&sim.lock);
 }
@@ -232,8 +233,8 @@ static int vfio_ap_set_irqs(struct ap_matrix_mdev *m, unsigned long arg)
 static long vfio_ap_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			  unsigned long arg)
 {
-	struct ap_matrix_mdev *m = container_of(vdev, struct ap_matrix_mdev,
-						 vdev);
+	struct ap_matrix_mdev *m =
+		container_of(vdev, struct ap_matrix_mdev, vdev);
 	long rc;
 
 	mutex_lock(&sim.lock);
@@ -309,8 +310,10 @@ static int crycb_show(struct seq_file *s, void *unused)
 	sim_mask_format(a, sizeof(a), mx->apm, pbits, pbits / 4);
 	sim_mask_format(d, sizeof(d), mx->aqm, qbits, qbits / 4);
 	sim_mask_format(c, sizeof(c), mx->adm, qbits, qbits / 4);
-	seq_printf(s, "attached %d\nformat %d\napm %s\naqm %s\nadm %s\nupdates %llu\n",
-		   m->guest, sim.apxa ? 2 : 1, a, d, c, m->crycb_updates);
+	seq_printf(
+		s,
+		"attached %d\nformat %d\napm %s\naqm %s\nadm %s\nupdates %llu\n",
+		m->guest, sim.apxa ? 2 : 1, a, d, c, m->crycb_updates);
 	mutex_unlock(&sim.lock);
 	return 0;
 }
@@ -349,8 +352,8 @@ DEFINE_SHOW_ATTRIBUTE(events);
 
 void vfio_ap_dbg_add(struct ap_matrix_mdev *m)
 {
-	m->dbg_dir = debugfs_create_dir(dev_name(mdev_dev(m->mdev)),
-					sim.dbg_mdevs);
+	m->dbg_dir =
+		debugfs_create_dir(dev_name(mdev_dev(m->mdev)), sim.dbg_mdevs);
 	debugfs_create_file("crycb", 0444, m->dbg_dir, m, &crycb_fops);
 	debugfs_create_file_size("crycb.bin", 0444, m->dbg_dir, m,
 				 &crycb_bin_fops, CRYCB_SIZE);
