@@ -490,7 +490,8 @@ static int __ap_revise_reserved(struct device *dev, void *unused)
 	mutex_unlock(&sim.lock);
 	/* Unbound queues get a fresh chance to find their driver. */
 	if (!dev->driver) {
-		rc = device_attach(dev);
+		if (device_attach(dev) < 0)
+			dev_warn(dev, "attach failed\n");
 		return 0;
 	}
 	drvres = to_sim_ap_driver(dev->driver)->is_default;
@@ -506,7 +507,6 @@ static int __ap_revise_reserved(struct device *dev, void *unused)
 void sim_ap_revise_bindings(void)
 {
 	bus_for_each_dev(&ap_bus_type, NULL, NULL, __ap_revise_reserved);
-	sim_ap_check_bindings_complete();
 }
 
 void sim_ap_check_bindings_complete(void)
