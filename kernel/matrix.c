@@ -14,7 +14,8 @@
 #include <linux/string.h>
 #include "vfio_ap_sim.h"
 
-#define AP_CONFIG_STRLEN 253
+/* three masks "0x" + 64 digits plus separators, as mainline */
+#define AP_CONFIG_STRLEN (3 * (AP_DEVICES / 4 + 3))
 
 static struct device *matrix_root;
 static struct device matrix_dev;
@@ -113,29 +114,31 @@ void vfio_ap_on_config_changed(void)
 			vfio_ap_update_guest(m);
 }
 
-/* The bus' in_use callback: may the host take these APQNs back? */
+/*
+ * The bus' in_use callback: may the host take these APQNs back? As mainline,
+ * the APQNs shared with the first conflicting mdev are logged.
+ */
 int vfio_ap_in_use(const unsigned long *apm, const unsigned long *aqm)
 {
+	DECLARE_BITMAP(capm, AP_DEVICES);
+	DECLARE_BITMAP(caqm, AP_DOMAINS);
 	struct ap_matrix_mdev *m;
 	unsigned long apid, apqi;
-	int rc = 0;
 
 	list_for_each_entry(m, &sim.mdevs, node) {
-		for_each_set_bit(apid, apm, AP_DEVICES) {
-			if (!test_bit(apid, m->matrix.apm))
-				continue;
-			for_each_set_bit(apqi, aqm, AP_DOMAINS) {
-				if (!test_bit(apqi, m->matrix.aqm))
-					continue;
+		if (!bitmap_and(capm, apm, m->matrix.apm, AP_DEVICES))
+			continue;
+		if (!bitmap_and(caqm, aqm, m->matrix.aqm, AP_DOMAINS))
+			continue;
+		for_each_set_bit(apid, capm, AP_DEVICES)
+			for_each_set_bit(apqi, caqm, AP_DOMAINS)
 				dev_warn_ratelimited(
 					mdev_dev(m->mdev),
 					"Can not reserve queue %02lx.%04lx for host driver: in use by mdev\n",
 					apid, apqi);
-				rc = -EADDRINUSE;
-			}
-		}
+		return -EADDRINUSE;
 	}
-	return rc;
+	return 0;
 }
 
 static bool vfio_ap_owned_by_host(const unsigned long *apm,
@@ -530,7 +533,7 @@ static int vfio_ap_mdev_probe(struct mdev_device *mdev)
 	INIT_LIST_HEAD(&m->node);
 
 	mutex_lock(&sim.lock);
-	list_add_tail(&m->node, &sim.mdevs);
+	list_add(&m->node, &sim.mdevs);
 	mutex_unlock(&sim.lock);
 
 	dev_set_drvdata(&mdev->dev, m);
@@ -564,18 +567,6 @@ static void vfio_ap_mdev_remove(struct mdev_device *mdev)
 	vfio_put_device(&m->vdev);
 }
 
-static unsigned int vfio_ap_mdev_get_available(struct mdev_type *mtype)
-{
-	struct ap_matrix_mdev *m;
-	unsigned int n = 0;
-
-	mutex_lock(&sim.lock);
-	list_for_each_entry(m, &sim.mdevs, node)
-		n++;
-	mutex_unlock(&sim.lock);
-	return VFIO_AP_MAX_MDEVS - n;
-}
-
 struct mdev_driver vfio_ap_mdev_driver = {
 	.device_api = "vfio-ap",
 	.max_instances = VFIO_AP_MAX_MDEVS,
@@ -587,7 +578,6 @@ struct mdev_driver vfio_ap_mdev_driver = {
 	},
 	.probe = vfio_ap_mdev_probe,
 	.remove = vfio_ap_mdev_remove,
-	.get_available = vfio_ap_mdev_get_available,
 };
 
 static struct mdev_type vfio_ap_mdev_type = {

@@ -67,8 +67,8 @@ static int vfio_ap_open_device(struct vfio_device *vdev)
 		}
 	}
 	m->guest = guest;
-	vfio_ap_filter_matrix(m);
-	m->crycb = m->shadow;
+	/* mainline pushes the shadow APCB through the regular update path */
+	vfio_ap_push_crycb(m);
 out:
 	mutex_unlock(&sim.lock);
 	return rc;
@@ -217,6 +217,8 @@ static int vfio_ap_set_irqs(struct ap_matrix_mdev *m, unsigned long arg)
 						&data_size);
 	if (rc)
 		return rc;
+	if (!(irq_set.flags & VFIO_IRQ_SET_ACTION_TRIGGER))
+		return -EINVAL;
 	if ((irq_set.flags & VFIO_IRQ_SET_DATA_TYPE_MASK) !=
 	    VFIO_IRQ_SET_DATA_EVENTFD)
 		return -EINVAL;
