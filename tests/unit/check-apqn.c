@@ -320,9 +320,10 @@ START_TEST(test_list_round_trip)
 					 m, list_str(l, seps[round % 4]), 0),
 				 0);
 		ck_assert_uint_eq(m->count, l->count);
-		ck_assert_int_eq(memcmp(m->apqns, l->apqns,
-					l->count * sizeof(*l->apqns)),
-				 0);
+		if (l->count)
+			ck_assert_int_eq(memcmp(m->apqns, l->apqns,
+						l->count * sizeof(*l->apqns)),
+					 0);
 		apmatrix_apqn_list_unref(m);
 	}
 	apmatrix_apqn_list_unref(l);
@@ -335,8 +336,12 @@ START_TEST(test_list_full)
 	char *text;
 	int n;
 
-	for (unsigned int i = APMATRIX_MAX_APQNS; i-- > 0;)
+	/* Descending adds insert at the front; ascending ones append. */
+	for (unsigned int i = 2048; i-- > 0;)
 		ck_assert_int_eq(apmatrix_apqn_list_add(l, i), 0);
+	for (unsigned int i = 0; i < APMATRIX_MAX_APQNS; i++)
+		ck_assert_int_eq(apmatrix_apqn_list_add(l, i), 0);
+	ck_assert_uint_eq(apmatrix_apqn_list_get_count(l), APMATRIX_MAX_APQNS);
 	n = apmatrix_apqn_list_format(l, "\n", NULL, 0);
 	ck_assert_int_eq(n, APMATRIX_MAX_APQNS * 8);
 	text = malloc((size_t)n + 1);
