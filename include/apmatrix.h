@@ -73,7 +73,8 @@ typedef void (*apmatrix_log_fn)(void *data, int priority, const char *file,
  *
  * The log priority starts at LOG_ERR, or at the value of the environment
  * variable `APMATRIX_LOG` (a number 0-7 or one of `err`, `warning`, `info`,
- * `debug`). Roots start at `/sys`, `/etc` and `/run`.
+ * `debug`; any other value keeps LOG_ERR and leaves a diagnostic). Roots
+ * start at `/sys`, `/etc` and `/run`.
  * @param[out] ret the new context, with a reference count of 1
  * @return 0, or -ENOMEM, -EINVAL
  * @since 0.1
@@ -111,7 +112,7 @@ void apmatrix_set_log_fn(struct apmatrix_ctx *ctx, apmatrix_log_fn fn,
 /**
  * @brief The current log priority: messages above it are not formatted.
  * @param ctx the context
- * @return a syslog priority, 0 to 7
+ * @return a syslog priority, 0 to 7, or -EINVAL for a NULL context
  * @since 0.1
  */
 int apmatrix_get_log_priority(const struct apmatrix_ctx *ctx);
@@ -201,16 +202,24 @@ enum apmatrix_syntax {
 	 *  zero-padded on the right; replaces the set. */
 	APMATRIX_SYNTAX_MASK = 1,
 	/** Relative edits `+N`, `-N`, `+N-M`, `-N-M`, comma separated, applied
-	 *  left to right to the current set; numbers in base 0. */
+	 *  left to right to the current set; numbers in base 0. Exactly what
+	 *  the kernel takes: runs of commas and newlines between terms are
+	 *  skipped and terms may follow each other directly (`+1+2`; `+1-2-3`
+	 *  sets 1-2 and clears 3). */
 	APMATRIX_SYNTAX_RELATIVE = 2,
 	/** List of IDs and ranges `1,3,5-7,0x47`, numbers in base 0;
-	 *  replaces the set. Formats as compact decimal ranges `0-120,129-255`. */
+	 *  replaces the set. As chzdev reads it, empty items are skipped and
+	 *  blanks may precede a number; unlike chzdev, a reversed range (`5-3`)
+	 *  is refused. Empty text is the empty set. Formats as compact decimal
+	 *  ranges `0-120,129-255`, runs of two or more IDs as ranges (`5-6`). */
 	APMATRIX_SYNTAX_LIST = 3,
 	/** What `/sys/bus/ap/apmask` accepts: relative when the text starts
 	 *  with `+` or `-`, otherwise a mask. Parse only. */
 	APMATRIX_SYNTAX_KERNEL = 4,
 	/** What `chzdev --type ap apmask=` accepts: relative when the text
-	 *  starts with `+` or `-`, otherwise a list. Parse only. */
+	 *  starts with `+` or `-` (then every comma-separated term carries its
+	 *  sign), otherwise a list; an empty value is refused, as chzdev
+	 *  refuses it. Parse only. */
 	APMATRIX_SYNTAX_CHZDEV = 5
 };
 
@@ -304,7 +313,8 @@ unsigned int apmatrix_idset_count(const struct apmatrix_idset *set);
  * `for (id = apmatrix_idset_next(s, 0); id >= 0; id = apmatrix_idset_next(s, id + 1))`
  * @param set the set
  * @param from where to start, 0 to 256
- * @return the ID, or -ENOENT when there is none
+ * @return the ID, or -ENOENT when there is none, -EINVAL for @p from over
+ *         256
  * @since 0.1
  */
 int apmatrix_idset_next(const struct apmatrix_idset *set, unsigned int from);
@@ -392,9 +402,9 @@ int apmatrix_idset_format(const struct apmatrix_idset *set,
 
 /**
  * @brief Parse one ID as the kernel's assign attributes do (kstrtoul base 0).
- * @param ctx the context, for the diagnostic
+ * @param ctx the context, for the diagnostic (may be NULL)
  * @param text decimal, `0x` hex or leading-zero octal, one trailing newline
- *        allowed
+ *        allowed; like kstrtoul(), one leading `+` too
  * @param[out] ret the ID, 0 to 255
  * @return 0, APMATRIX_WARN_OCTAL, or -EINVAL (junk) / -ERANGE (over 255)
  * @since 0.1
@@ -421,8 +431,8 @@ int apmatrix_id_parse(struct apmatrix_ctx *ctx, const char *text,
 
 /**
  * @brief Parse an APQN written `AA.DDDD` (hex; `0x` prefixes and fewer
- * digits accepted, as in `4.47`).
- * @param ctx the context, for the diagnostic
+ * digits accepted, as in `4.47`; one trailing newline allowed).
+ * @param ctx the context, for the diagnostic (may be NULL)
  * @param text the text
  * @param[out] ret the APQN (see APMATRIX_APQN())
  * @return 0, or -EINVAL
@@ -527,8 +537,8 @@ int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list, const char *text,
 /**
  * @brief Format the list as `AA.DDDD` joined by @p separator.
  * @param list the list
- * @param separator for example "," or "\n" (a newline separator also ends
- *        the text with one, as sysfs does)
+ * @param separator for example "," or "\n" (a separator ending in a
+ *        newline also ends a non-empty text, as sysfs does)
  * @param buf where to write, or NULL when @p size is 0
  * @param size size of @p buf
  * @return the length of the full text, or -EINVAL
@@ -667,7 +677,8 @@ int apmatrix_matrix_contains(const struct apmatrix_matrix *matrix,
  * that is at least @p from.
  * @param matrix the matrix
  * @param from where to start, 0 to 65536
- * @return the APQN, or -ENOENT when there is none
+ * @return the APQN, or -ENOENT when there is none, -EINVAL for @p from over
+ *         65536
  * @since 0.1
  */
 int apmatrix_matrix_next_apqn(const struct apmatrix_matrix *matrix,
@@ -693,6 +704,13 @@ int apmatrix_matrix_get_shared_apqns(const struct apmatrix_matrix *a,
  * adapters and usage domains (the text must be a full cross product, as the
  * kernel prints it), APMATRIX_MATRIX_CONTROL_DOMAINS the control domains.
  * All or nothing: on failure the matrix is unchanged.
+ *
+ * AP_CONFIG is read as the kernel's `ap_config` store reads it: split at
+ * `,` and newlines, three masks needed, anything after the third ignored
+ * (so `0x8,0x4\n` has an empty third mask). Text longer than the 201 bytes
+ * the kernel reads is refused. SYSFS and CONTROL_DOMAINS take one ID or
+ * APQN a line, in any order, each once, no empty lines; the last newline
+ * may be missing.
  * @param matrix the matrix
  * @param text the text
  * @param syntax an enum apmatrix_matrix_syntax value
@@ -705,6 +723,9 @@ int apmatrix_matrix_parse(struct apmatrix_matrix *matrix, const char *text,
 
 /**
  * @brief Format the matrix as the kernel does.
+ *
+ * The text is complete: the kernel fills at most a page and prints only IDs
+ * up to its limits, this function neither (a full SYSFS matrix is 512 KiB).
  * @param matrix the matrix
  * @param syntax an enum apmatrix_matrix_syntax value
  * @param buf where to write, or NULL when @p size is 0
