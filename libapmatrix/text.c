@@ -145,11 +145,6 @@ void apmatrix_textbuf_put(struct apmatrix_textbuf *tb, const char *s, size_t n)
 	tb->len += n;
 }
 
-void apmatrix_textbuf_puts(struct apmatrix_textbuf *tb, const char *s)
-{
-	apmatrix_textbuf_put(tb, s, strlen(s));
-}
-
 void apmatrix_textbuf_printf(struct apmatrix_textbuf *tb, const char *fmt, ...)
 {
 	char tmp[128];

@@ -66,7 +66,6 @@ struct apmatrix_textbuf {
 
 void apmatrix_textbuf_init(struct apmatrix_textbuf *tb, char *buf, size_t size);
 void apmatrix_textbuf_put(struct apmatrix_textbuf *tb, const char *s, size_t n);
-void apmatrix_textbuf_puts(struct apmatrix_textbuf *tb, const char *s);
 void apmatrix_textbuf_printf(struct apmatrix_textbuf *tb, const char *fmt, ...)
 	APMATRIX_PRINTF(2, 3);
 /* NUL-terminate and return the full length, or -EINVAL past INT_MAX. */

@@ -704,6 +704,12 @@ START_TEST(test_diag_quoting)
 	      "invalid character '\\'' at offset 3");
 	fails("+1,\xff", APMATRIX_SYNTAX_RELATIVE, -EINVAL,
 	      "invalid character '\\xff' at offset 3");
+	fails("+1,\t", APMATRIX_SYNTAX_RELATIVE, -EINVAL,
+	      "invalid character '\\t' at offset 3 in \"+1,\\t\"");
+	fails("+1,\\", APMATRIX_SYNTAX_RELATIVE, -EINVAL,
+	      "invalid character '\\\\' at offset 3 in \"+1,\\\\\"");
+	fails("+1,\r", APMATRIX_SYNTAX_RELATIVE, -EINVAL,
+	      "invalid character '\\r' at offset 3");
 }
 END_TEST
 

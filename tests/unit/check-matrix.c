@@ -205,6 +205,10 @@ START_TEST(test_product)
 	ck_assert_int_eq(apmatrix_matrix_next_apqn(m, 0x0600), 0xff01);
 	ck_assert_int_eq(apmatrix_matrix_next_apqn(m, 0xff02), 0xff02);
 	ck_assert_int_eq(apmatrix_matrix_next_apqn(m, 0xff03), -ENOENT);
+	apmatrix_idset_clear(apmatrix_matrix_get_adapters(m), 255);
+	ck_assert_int_eq(apmatrix_matrix_next_apqn(m, 0x0503), -ENOENT);
+	ck_assert_int_eq(apmatrix_matrix_next_apqn(m, 0x0600), -ENOENT);
+	apmatrix_idset_set(apmatrix_matrix_get_adapters(m), 255);
 	ck_assert_int_eq(apmatrix_matrix_next_apqn(m, 0x10000), -ENOENT);
 	ck_assert_int_eq(apmatrix_matrix_next_apqn(m, 0x10001), -EINVAL);
 	ck_assert_int_eq(apmatrix_matrix_next_apqn(NULL, 0), -EINVAL);
