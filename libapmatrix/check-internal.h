@@ -56,12 +56,22 @@ struct apmatrix_finding {
 	int severity;
 	unsigned int sub; /* orders findings of one mdev and code */
 	unsigned int uuid_count;
+	/* What the message needs besides the sets: enum apmatrix_mdev_state
+	 * of each mdev, and the limit an ID is over. */
+	unsigned int states[2];
+	unsigned int limit;
+	/* The 128 bits of each UUID: they sort like strcmp() on the text. */
+	uint64_t keys[2][2];
 	char uuids[2][APMATRIX_UUID_LEN + 1];
+	/* Built on first use (a check can have tens of thousands of
+	 * findings nobody reads), or set by apmatrix_finding_set_message(). */
 	char *message;
 	struct apmatrix_apqn_list apqns;
 	struct apmatrix_idset adapters;
 	struct apmatrix_idset domains;
 };
+
+struct apmatrix_finding_block;
 
 struct apmatrix_report {
 	int refcount;
@@ -69,6 +79,8 @@ struct apmatrix_report {
 	unsigned int count;
 	unsigned int alloc;
 	struct apmatrix_finding **findings;
+	/* Findings are allocated in blocks, not one by one. */
+	struct apmatrix_finding_block *blocks;
 };
 
 /* report.c: building a report (used by check.c). */
@@ -76,12 +88,13 @@ int apmatrix_report_new_internal(struct apmatrix_ctx *ctx,
 				 struct apmatrix_report **ret);
 /*
  * Append a finding about one or two mdevs (uuid1 may be NULL). The finding's
- * sets and list start empty; its message is set with
- * apmatrix_finding_set_message().
+ * sets and list start empty; the caller fills them and states/limit, from
+ * which the message is made when it is first asked for.
  */
 int apmatrix_report_add(struct apmatrix_report *report, int code, int severity,
 			const char *uuid0, const char *uuid1,
 			struct apmatrix_finding **ret);
+/* Replace the message made from the finding's fields. */
 int apmatrix_finding_set_message(struct apmatrix_finding *finding,
 				 const char *fmt, ...) APMATRIX_PRINTF(2, 3);
 /* Order the findings: severity (errors first), code, UUIDs. */

@@ -15,9 +15,6 @@
 
 #include "check-internal.h"
 
-/* How many APQNs or IDs a message names before "and N more". */
-#define MSG_MAX_ITEMS 8
-
 struct check_uuid {
 	const char *uuid; /* points into the mdev */
 	UT_hash_handle hh;
@@ -172,171 +169,128 @@ apmatrix_check_set_persistent_masks(struct apmatrix_check *check,
 }
 
 /* ------------------------------------------------------------------ */
-/* Message helpers                                                     */
-
-struct strbuf {
-	char buf[160];
-	size_t len;
-};
-
-static void sb_add(struct strbuf *sb, const char *fmt, ...)
-	APMATRIX_PRINTF(2, 3);
-
-static void sb_add(struct strbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (sb->len >= sizeof(sb->buf))
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(sb->buf + sb->len, sizeof(sb->buf) - sb->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		sb->len += (size_t)n;
-}
-
-/* "04.0047, 05.0047 and 3 more" */
-static const char *apqns_text(struct strbuf *sb,
-			      const struct apmatrix_apqn_list *list)
-{
-	unsigned int n = list->count;
-
-	sb->len = 0;
-	sb->buf[0] = '\0';
-	for (unsigned int i = 0; i < n && i < MSG_MAX_ITEMS; i++)
-		sb_add(sb, "%s%02x.%04x", i ? ", " : "",
-		       APMATRIX_APQN_ADAPTER(list->apqns[i]),
-		       APMATRIX_APQN_DOMAIN(list->apqns[i]));
-	if (n > MSG_MAX_ITEMS)
-		sb_add(sb, " and %u more", n - MSG_MAX_ITEMS);
-	return sb->buf;
-}
-
-/* "0x04, 0x05 and 3 more" */
-static const char *ids_text(struct strbuf *sb, const struct apmatrix_bits *b)
-{
-	unsigned int i = 0, n = bits_count(b);
-
-	sb->len = 0;
-	sb->buf[0] = '\0';
-	bits_foreach (id, b) {
-		if (i == MSG_MAX_ITEMS)
-			break;
-		sb_add(sb, "%s0x%02x", i++ ? ", " : "", (unsigned int)id);
-	}
-	if (n > MSG_MAX_ITEMS)
-		sb_add(sb, " and %u more", n - MSG_MAX_ITEMS);
-	return sb->buf;
-}
-
-static const char *plural(unsigned int n, const char *one, const char *more)
-{
-	return n == 1 ? one : more;
-}
-
-static const char *state_text(unsigned int st)
-{
-	if (st & APMATRIX_MDEV_ACTIVE) {
-		if (st & APMATRIX_MDEV_AUTOSTART)
-			return "active, autostart";
-		if (st & APMATRIX_MDEV_DEFINED)
-			return "active, manual start";
-		return "active";
-	}
-	if (st & APMATRIX_MDEV_AUTOSTART)
-		return "autostart";
-	if (st & APMATRIX_MDEV_DEFINED)
-		return "defined, manual start";
-	return "not defined";
-}
-
-/* ------------------------------------------------------------------ */
 /* Building findings                                                   */
+
+/* Make room for n more APQNs in a list being built. */
+static int list_reserve(struct apmatrix_apqn_list *list, size_t n)
+{
+	size_t want = (size_t)list->count + n;
+	uint16_t *p;
+
+	if (want <= list->alloc)
+		return 0;
+	if (want > APMATRIX_MAX_APQNS)
+		return -EINVAL;
+	p = realloc(list->apqns, want * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	list->apqns = p;
+	list->alloc = (unsigned int)want;
+	return 0;
+}
 
 /* Append a x d for every a in adapters, d in domains (adapter-major). */
 static int append_product(struct apmatrix_apqn_list *list,
 			  const struct apmatrix_bits *adapters,
 			  const struct apmatrix_bits *domains)
 {
-	bits_foreach (a, adapters) {
-		bits_foreach (d, domains) {
-			int r = apmatrix_apqn_list_append(
-				list, APMATRIX_APQN((unsigned int)a,
-						    (unsigned int)d));
+	uint16_t doms[APMATRIX_MAX_IDS];
+	unsigned int nd = 0;
+	int r;
 
-			if (r < 0)
-				return r;
-		}
+	bits_foreach (d, domains)
+		doms[nd++] = (uint16_t)d;
+	r = list_reserve(list, (size_t)bits_count(adapters) * nd);
+	if (r < 0)
+		return r;
+	bits_foreach (a, adapters) {
+		uint16_t *out = list->apqns + list->count;
+		uint16_t base = (uint16_t)((unsigned int)a << 8);
+
+		for (unsigned int k = 0; k < nd; k++)
+			out[k] = (uint16_t)(base | doms[k]);
+		list->count += nd;
+	}
+	return 0;
+}
+
+/* Append, adapter-major, a x rows[a] for every a in adapters. */
+static int append_rows(struct apmatrix_apqn_list *list,
+		       const struct apmatrix_bits *adapters,
+		       const struct apmatrix_bits *rows)
+{
+	size_t n = 0;
+	int r;
+
+	bits_foreach (a, adapters)
+		n += bits_count(&rows[a]);
+	r = list_reserve(list, n);
+	if (r < 0)
+		return r;
+	bits_foreach (a, adapters) {
+		bits_foreach (d, &rows[a])
+			list->apqns[list->count++] = (uint16_t)APMATRIX_APQN(
+				(unsigned int)a, (unsigned int)d);
 	}
 	return 0;
 }
 
 static int add_finding(struct run_state *rs, int code, int severity,
-		       const struct apmatrix_mdev *m0,
-		       const struct apmatrix_mdev *m1,
+		       const struct apmatrix_mdev *m,
 		       struct apmatrix_finding **ret)
 {
-	return apmatrix_report_add(rs->report, code, severity, m0->uuid,
-				   m1 ? m1->uuid : NULL, ret);
+	int r = apmatrix_report_add(rs->report, code, severity, m->uuid, NULL,
+				    ret);
+
+	if (r == 0)
+		(*ret)->states[0] = m->state;
+	return r;
+}
+
+/* A finding whose APQNs are the product of its adapters and domains. */
+static int product_finding(struct run_state *rs, int code, int severity,
+			   const struct apmatrix_mdev *m,
+			   const struct apmatrix_bits *a,
+			   const struct apmatrix_bits *d)
+{
+	struct apmatrix_finding *f;
+	int r = add_finding(rs, code, severity, m, &f);
+
+	if (r < 0)
+		return r;
+	f->adapters.bits = *a;
+	f->domains.bits = *d;
+	return append_product(&f->apqns, a, d);
 }
 
 static int check_pair(struct run_state *rs, const struct apmatrix_mdev *x,
 		      const struct apmatrix_mdev *y)
 {
 	const struct apmatrix_mdev *m0 = x, *m1 = y;
-	struct apmatrix_bits a, d;
 	struct apmatrix_finding *f;
-	struct strbuf sb;
-	unsigned int s0, s1, n;
-	int severity, r;
+	unsigned int both;
+	int r;
 
 	if (strcmp(x->uuid, y->uuid) > 0) {
 		m0 = y;
 		m1 = x;
 	}
-	s0 = m0->state;
-	s1 = m1->state;
-	bits_and(&a, &m0->matrix.adapters.bits, &m1->matrix.adapters.bits);
-	bits_and(&d, &m0->matrix.domains.bits, &m1->matrix.domains.bits);
-	if ((s0 & s1 & APMATRIX_MDEV_ACTIVE) ||
-	    (s0 & s1 & APMATRIX_MDEV_AUTOSTART))
-		severity = APMATRIX_SEVERITY_ERROR;
-	else
-		severity = APMATRIX_SEVERITY_WARNING;
-	r = add_finding(rs, APMATRIX_FINDING_SHARED_APQNS, severity, m0, m1,
-			&f);
+	both = m0->state & m1->state;
+	r = apmatrix_report_add(
+		rs->report, APMATRIX_FINDING_SHARED_APQNS,
+		(both & (APMATRIX_MDEV_ACTIVE | APMATRIX_MDEV_AUTOSTART))
+			? APMATRIX_SEVERITY_ERROR
+			: APMATRIX_SEVERITY_WARNING,
+		m0->uuid, m1->uuid, &f);
 	if (r < 0)
 		return r;
-	f->adapters.bits = a;
-	f->domains.bits = d;
-	r = append_product(&f->apqns, &a, &d);
-	if (r < 0)
-		return r;
-	n = f->apqns.count;
-	if (s0 & s1 & APMATRIX_MDEV_ACTIVE)
-		return apmatrix_finding_set_message(
-			f,
-			"mdev %s: %s %s %s also assigned to mdev %s; both "
-			"are active",
-			m0->uuid, plural(n, "APQN", "APQNs"),
-			apqns_text(&sb, &f->apqns), plural(n, "is", "are"),
-			m1->uuid);
-	if (s0 & s1 & APMATRIX_MDEV_AUTOSTART)
-		return apmatrix_finding_set_message(
-			f,
-			"mdev %s: %s %s %s also assigned to mdev %s; both "
-			"start automatically",
-			m0->uuid, plural(n, "APQN", "APQNs"),
-			apqns_text(&sb, &f->apqns), plural(n, "is", "are"),
-			m1->uuid);
-	return apmatrix_finding_set_message(
-		f,
-		"mdev %s (%s): %s %s %s also assigned to mdev %s (%s); "
-		"they cannot run at the same time",
-		m0->uuid, state_text(s0), plural(n, "APQN", "APQNs"),
-		apqns_text(&sb, &f->apqns), plural(n, "is", "are"), m1->uuid,
-		state_text(s1));
+	f->states[0] = m0->state;
+	f->states[1] = m1->state;
+	bits_and(&f->adapters.bits, &m0->matrix.adapters.bits,
+		 &m1->matrix.adapters.bits);
+	bits_and(&f->domains.bits, &m0->matrix.domains.bits,
+		 &m1->matrix.domains.bits);
+	return append_product(&f->apqns, &f->adapters.bits, &f->domains.bits);
 }
 
 static int push_node(struct run_state *rs, int32_t mdev, int32_t next)
@@ -382,20 +336,48 @@ static int note_pair(struct run_state *rs, int32_t j, int32_t i)
 	return 0;
 }
 
+/* An APQN of mdev i whose owner slot holds v (not -1). */
+static int claim_taken(struct run_state *rs, int32_t *slot, int32_t v,
+		       int32_t i)
+{
+	int head, r;
+
+	if (v >= 0) {
+		r = note_pair(rs, v, i);
+		if (r < 0)
+			return r;
+		head = push_node(rs, v, -1);
+		if (head < 0)
+			return head;
+	} else {
+		head = -2 - v;
+		for (int32_t n = head; n >= 0; n = rs->nodes[n].next) {
+			r = note_pair(rs, rs->nodes[n].mdev, i);
+			if (r < 0)
+				return r;
+		}
+	}
+	head = push_node(rs, i, head);
+	if (head < 0)
+		return head;
+	*slot = -2 - head;
+	return 0;
+}
+
 /*
  * Claim every APQN of mdev i in the owner table. Work is one step per
  * APQN, plus one per earlier owner of an APQN that is already taken (which
  * the shared-APQN lists of the output pay for anyway).
  */
-static int claim_apqns(struct run_state *rs, int32_t i)
+static int claim_apqns(struct run_state *rs, int32_t i,
+		       const struct apmatrix_bits *ad,
+		       const struct apmatrix_bits *dm)
 {
-	const struct apmatrix_mdev *m = rs->check->mdevs[i];
-	const struct apmatrix_bits *ad = &m->matrix.adapters.bits;
 	int32_t *owner = rs->check->owner;
 	uint8_t doms[APMATRIX_MAX_IDS];
 	unsigned int nd = 0;
 
-	bits_foreach (d, &m->matrix.domains.bits)
+	bits_foreach (d, dm)
 		doms[nd++] = (uint8_t)d;
 	if (!nd)
 		return 0;
@@ -404,155 +386,87 @@ static int claim_apqns(struct run_state *rs, int32_t i)
 
 		for (unsigned int k = 0; k < nd; k++) {
 			int32_t v = row[doms[k]];
-			int head, r;
+			int r;
 
 			if (v == -1) {
 				row[doms[k]] = i;
 				continue;
 			}
-			if (v >= 0) {
-				r = note_pair(rs, v, i);
-				if (r < 0)
-					return r;
-				head = push_node(rs, v, -1);
-			} else {
-				head = -2 - v;
-				for (int32_t n = head; n >= 0;
-				     n = rs->nodes[n].next) {
-					r = note_pair(rs, rs->nodes[n].mdev, i);
-					if (r < 0)
-						return r;
-				}
-			}
-			if (head < 0)
-				return head;
-			head = push_node(rs, i, head);
-			if (head < 0)
-				return head;
-			row[doms[k]] = -2 - head;
+			r = claim_taken(rs, &row[doms[k]], v, i);
+			if (r < 0)
+				return r;
 		}
 	}
 	return 0;
 }
 
-static int check_pool(struct run_state *rs, const struct apmatrix_mdev *m,
-		      const struct apmatrix_bits *apmask,
-		      const struct apmatrix_bits *aqmask, int persistent)
-{
-	unsigned int st = m->state;
-	struct apmatrix_bits a, d;
-	struct apmatrix_finding *f;
-	struct strbuf sb;
-	int severity, code, r;
-	unsigned int n;
+/* Masks derived from the host once per run. */
+struct host_masks {
+	struct apmatrix_bits over_a, over_d; /* IDs over the limits */
+	struct apmatrix_bits unconf_a, unconf_d, unconf_c; /* within limits,
+							      not configured */
+	struct apmatrix_bits conf_a, conf_d; /* within limits, configured */
+};
 
-	bits_and(&a, &m->matrix.adapters.bits, apmask);
-	bits_and(&d, &m->matrix.domains.bits, aqmask);
-	if (bits_empty(&a) || bits_empty(&d))
-		return 0;
-	if (persistent) {
-		code = APMATRIX_FINDING_HOST_POOL_PERSISTENT;
-		severity = (st & APMATRIX_MDEV_AUTOSTART)
-				   ? APMATRIX_SEVERITY_ERROR
-				   : APMATRIX_SEVERITY_WARNING;
-	} else {
-		code = APMATRIX_FINDING_HOST_POOL_ACTIVE;
-		severity =
-			(st & (APMATRIX_MDEV_ACTIVE | APMATRIX_MDEV_AUTOSTART))
-				? APMATRIX_SEVERITY_ERROR
-				: APMATRIX_SEVERITY_WARNING;
-	}
-	r = add_finding(rs, code, severity, m, NULL, &f);
-	if (r < 0)
-		return r;
-	f->adapters.bits = a;
-	f->domains.bits = d;
-	r = append_product(&f->apqns, &a, &d);
-	if (r < 0)
-		return r;
-	n = f->apqns.count;
-	return apmatrix_finding_set_message(
-		f,
-		"mdev %s: %s %s %s reserved for host drivers by the %s "
-		"apmask and aqmask (not allowed for vfio_ap-passthrough use)",
-		m->uuid, plural(n, "APQN", "APQNs"), apqns_text(&sb, &f->apqns),
-		plural(n, "is", "are"), persistent ? "persistent" : "active");
+static void host_masks_init(struct host_masks *hm,
+			    const struct apmatrix_host *host)
+{
+	struct apmatrix_bits all, lim_a, lim_d;
+
+	memset(&all, 0xff, sizeof(all));
+	lim_a = all;
+	lim_d = all;
+	bits_limit(&lim_a, host->max_adapter_id);
+	bits_limit(&lim_d, host->max_domain_id);
+	bits_andnot(&hm->over_a, &all, &lim_a);
+	bits_andnot(&hm->over_d, &all, &lim_d);
+	bits_andnot(&hm->unconf_a, &lim_a, &host->adapter_mask.bits);
+	bits_andnot(&hm->unconf_d, &lim_d, &host->usage_mask.bits);
+	bits_andnot(&hm->unconf_c, &lim_d, &host->control_mask.bits);
+	bits_and(&hm->conf_a, &lim_a, &host->adapter_mask.bits);
+	bits_and(&hm->conf_d, &lim_d, &host->usage_mask.bits);
 }
 
 static int check_limits(struct run_state *rs, const struct apmatrix_mdev *m,
-			const struct apmatrix_host *host)
+			const struct apmatrix_host *host,
+			const struct host_masks *hm)
 {
 	const struct apmatrix_bits *A = &m->matrix.adapters.bits;
 	const struct apmatrix_bits *D = &m->matrix.domains.bits;
 	const struct apmatrix_bits *C = &m->matrix.controls.bits;
-	struct apmatrix_bits lim, over;
+	const struct apmatrix_bits none = {{0}};
+	struct apmatrix_bits over;
 	struct apmatrix_finding *f;
-	struct strbuf sb;
 	int r;
 
-	lim = *A;
-	bits_limit(&lim, host->max_adapter_id);
-	bits_andnot(&over, A, &lim);
+	bits_and(&over, A, &hm->over_a);
 	if (!bits_empty(&over)) {
-		r = add_finding(rs, APMATRIX_FINDING_ADAPTER_OVER_LIMIT,
-				APMATRIX_SEVERITY_ERROR, m, NULL, &f);
+		r = product_finding(rs, APMATRIX_FINDING_ADAPTER_OVER_LIMIT,
+				    APMATRIX_SEVERITY_ERROR, m, &over, D);
 		if (r < 0)
 			return r;
-		f->adapters.bits = over;
-		r = append_product(&f->apqns, &over, D);
-		if (r < 0)
-			return r;
-		r = apmatrix_finding_set_message(
-			f, "mdev %s: %s %s %s over ap_max_adapter_id 0x%02x",
-			m->uuid,
-			plural(bits_count(&over), "adapter", "adapters"),
-			ids_text(&sb, &over),
-			plural(bits_count(&over), "is", "are"),
-			host->max_adapter_id);
-		if (r < 0)
-			return r;
+		f = rs->report->findings[rs->report->count - 1];
+		f->domains.bits = none;
+		f->limit = host->max_adapter_id;
 	}
-	lim = *D;
-	bits_limit(&lim, host->max_domain_id);
-	bits_andnot(&over, D, &lim);
+	bits_and(&over, D, &hm->over_d);
 	if (!bits_empty(&over)) {
-		r = add_finding(rs, APMATRIX_FINDING_DOMAIN_OVER_LIMIT,
-				APMATRIX_SEVERITY_ERROR, m, NULL, &f);
+		r = product_finding(rs, APMATRIX_FINDING_DOMAIN_OVER_LIMIT,
+				    APMATRIX_SEVERITY_ERROR, m, A, &over);
 		if (r < 0)
 			return r;
-		f->domains.bits = over;
-		r = append_product(&f->apqns, A, &over);
-		if (r < 0)
-			return r;
-		r = apmatrix_finding_set_message(
-			f,
-			"mdev %s: usage %s %s %s over ap_max_domain_id 0x%02x",
-			m->uuid, plural(bits_count(&over), "domain", "domains"),
-			ids_text(&sb, &over),
-			plural(bits_count(&over), "is", "are"),
-			host->max_domain_id);
-		if (r < 0)
-			return r;
+		f = rs->report->findings[rs->report->count - 1];
+		f->adapters.bits = none;
+		f->limit = host->max_domain_id;
 	}
-	lim = *C;
-	bits_limit(&lim, host->max_domain_id);
-	bits_andnot(&over, C, &lim);
+	bits_and(&over, C, &hm->over_d);
 	if (!bits_empty(&over)) {
 		r = add_finding(rs, APMATRIX_FINDING_CONTROL_DOMAIN_OVER_LIMIT,
-				APMATRIX_SEVERITY_ERROR, m, NULL, &f);
+				APMATRIX_SEVERITY_ERROR, m, &f);
 		if (r < 0)
 			return r;
 		f->domains.bits = over;
-		r = apmatrix_finding_set_message(
-			f,
-			"mdev %s: control %s %s %s over ap_max_domain_id "
-			"0x%02x",
-			m->uuid, plural(bits_count(&over), "domain", "domains"),
-			ids_text(&sb, &over),
-			plural(bits_count(&over), "is", "are"),
-			host->max_domain_id);
-		if (r < 0)
-			return r;
+		f->limit = host->max_domain_id;
 	}
 	return 0;
 }
@@ -563,151 +477,66 @@ static int check_shape(struct run_state *rs, const struct apmatrix_mdev *m)
 	const struct apmatrix_bits *D = &m->matrix.domains.bits;
 	const struct apmatrix_bits *C = &m->matrix.controls.bits;
 	struct apmatrix_finding *f;
-	struct strbuf sb;
 	int r;
 
 	if (!bits_empty(C) && bits_empty(D)) {
 		r = add_finding(rs, APMATRIX_FINDING_CONTROL_WITHOUT_USAGE,
-				APMATRIX_SEVERITY_ERROR, m, NULL, &f);
+				APMATRIX_SEVERITY_ERROR, m, &f);
 		if (r < 0)
 			return r;
 		f->domains.bits = *C;
-		r = apmatrix_finding_set_message(
-			f,
-			"mdev %s: control %s %s but no usage domain; at "
-			"least one usage domain must be specified",
-			m->uuid, plural(bits_count(C), "domain", "domains"),
-			ids_text(&sb, C));
-		if (r < 0)
-			return r;
 	}
 	if (bits_empty(A) == bits_empty(D))
 		return 0;
 	r = add_finding(rs, APMATRIX_FINDING_NO_QUEUES, APMATRIX_SEVERITY_INFO,
-			m, NULL, &f);
+			m, &f);
 	if (r < 0)
 		return r;
-	if (bits_empty(D)) {
-		f->adapters.bits = *A;
-		return apmatrix_finding_set_message(
-			f,
-			"mdev %s: %s %s but no usage domain; the guest gets "
-			"no queue",
-			m->uuid, plural(bits_count(A), "adapter", "adapters"),
-			ids_text(&sb, A));
-	}
+	f->adapters.bits = *A;
 	f->domains.bits = *D;
-	return apmatrix_finding_set_message(
-		f,
-		"mdev %s: usage %s %s but no adapter; the guest gets no queue",
-		m->uuid, plural(bits_count(D), "domain", "domains"),
-		ids_text(&sb, D));
+	return 0;
 }
 
 static int check_config(struct run_state *rs, const struct apmatrix_mdev *m,
-			const struct apmatrix_host *host,
-			const struct apmatrix_bits *limA,
-			const struct apmatrix_bits *limD,
-			const struct apmatrix_bits *limC)
+			const struct host_masks *hm)
 {
-	struct apmatrix_bits na, nd, nc;
+	const struct apmatrix_bits *A = &m->matrix.adapters.bits;
+	const struct apmatrix_bits *D = &m->matrix.domains.bits;
+	struct apmatrix_bits na, nd, nc, lim_a, lim_d;
 	struct apmatrix_finding *f;
-	struct strbuf sa, sd;
 	int r;
 
-	bits_andnot(&na, limA, &host->adapter_mask.bits);
-	bits_andnot(&nd, limD, &host->usage_mask.bits);
-	bits_andnot(&nc, limC, &host->control_mask.bits);
+	bits_and(&na, A, &hm->unconf_a);
+	bits_and(&nd, D, &hm->unconf_d);
+	bits_and(&nc, &m->matrix.controls.bits, &hm->unconf_c);
 	if (!bits_empty(&na) || !bits_empty(&nd)) {
 		r = add_finding(rs, APMATRIX_FINDING_NOT_CONFIGURED,
-				APMATRIX_SEVERITY_WARNING, m, NULL, &f);
+				APMATRIX_SEVERITY_WARNING, m, &f);
 		if (r < 0)
 			return r;
 		f->adapters.bits = na;
 		f->domains.bits = nd;
 		/* The APQNs the guest loses: a or d not configured. */
-		bits_foreach (a, limA) {
+		bits_andnot(&lim_a, A, &hm->over_a);
+		bits_andnot(&lim_d, D, &hm->over_d);
+		bits_foreach (a, &lim_a) {
 			const struct apmatrix_bits *dd =
-				bits_test(&na, (unsigned int)a) ? limD : &nd;
+				bits_test(&na, (unsigned int)a) ? &lim_d : &nd;
+			struct apmatrix_bits one = {{0}};
 
-			bits_foreach (d, dd) {
-				r = apmatrix_apqn_list_append(
-					&f->apqns,
-					APMATRIX_APQN((unsigned int)a,
-						      (unsigned int)d));
-				if (r < 0)
-					return r;
-			}
+			bits_set(&one, (unsigned int)a);
+			r = append_product(&f->apqns, &one, dd);
+			if (r < 0)
+				return r;
 		}
-		if (bits_empty(&nd))
-			r = apmatrix_finding_set_message(
-				f,
-				"mdev %s: %s %s %s not in the host "
-				"configuration; the guest does not get %s",
-				m->uuid,
-				plural(bits_count(&na), "adapter", "adapters"),
-				ids_text(&sa, &na),
-				plural(bits_count(&na), "is", "are"),
-				plural(bits_count(&na), "it", "them"));
-		else if (bits_empty(&na))
-			r = apmatrix_finding_set_message(
-				f,
-				"mdev %s: usage %s %s %s not in the host "
-				"configuration; the guest does not get %s",
-				m->uuid,
-				plural(bits_count(&nd), "domain", "domains"),
-				ids_text(&sd, &nd),
-				plural(bits_count(&nd), "is", "are"),
-				plural(bits_count(&nd), "it", "them"));
-		else
-			r = apmatrix_finding_set_message(
-				f,
-				"mdev %s: %s %s and usage %s %s are not in "
-				"the host configuration; the guest does not "
-				"get them",
-				m->uuid,
-				plural(bits_count(&na), "adapter", "adapters"),
-				ids_text(&sa, &na),
-				plural(bits_count(&nd), "domain", "domains"),
-				ids_text(&sd, &nd));
-		if (r < 0)
-			return r;
 	}
 	if (!bits_empty(&nc)) {
 		r = add_finding(rs, APMATRIX_FINDING_NOT_CONFIGURED,
-				APMATRIX_SEVERITY_WARNING, m, NULL, &f);
+				APMATRIX_SEVERITY_WARNING, m, &f);
 		if (r < 0)
 			return r;
 		f->sub = 1;
 		f->domains.bits = nc;
-		r = apmatrix_finding_set_message(
-			f,
-			"mdev %s: control %s %s %s not in the host "
-			"configuration; the guest does not get %s",
-			m->uuid, plural(bits_count(&nc), "domain", "domains"),
-			ids_text(&sd, &nc),
-			plural(bits_count(&nc), "is", "are"),
-			plural(bits_count(&nc), "it", "them"));
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-/* Append, adapter-major, the APQNs a x bad[a] for every a in adapters. */
-static int append_rows(struct apmatrix_apqn_list *list,
-		       const struct apmatrix_bits *adapters,
-		       const struct apmatrix_bits *bad)
-{
-	bits_foreach (a, adapters) {
-		bits_foreach (d, &bad[a]) {
-			int r = apmatrix_apqn_list_append(
-				list, APMATRIX_APQN((unsigned int)a,
-						    (unsigned int)d));
-
-			if (r < 0)
-				return r;
-		}
 	}
 	return 0;
 }
@@ -718,44 +547,16 @@ static int queue_finding(struct run_state *rs, const struct apmatrix_mdev *m,
 {
 	struct apmatrix_finding *f;
 	struct apmatrix_bits doms = {{0}};
-	struct strbuf sb, sa;
-	unsigned int n;
 	int r;
 
-	r = add_finding(rs, code, APMATRIX_SEVERITY_WARNING, m, NULL, &f);
+	r = add_finding(rs, code, APMATRIX_SEVERITY_WARNING, m, &f);
 	if (r < 0)
 		return r;
 	bits_foreach (a, adapters)
 		bits_or(&doms, &doms, &rows[a]);
 	f->adapters.bits = *adapters;
 	f->domains.bits = doms;
-	r = append_rows(&f->apqns, adapters, rows);
-	if (r < 0)
-		return r;
-	n = f->apqns.count;
-	switch (code) {
-	case APMATRIX_FINDING_QUEUE_MISSING:
-		return apmatrix_finding_set_message(
-			f, "mdev %s: %s %s %s not exist on the host", m->uuid,
-			plural(n, "queue", "queues"),
-			apqns_text(&sb, &f->apqns), plural(n, "does", "do"));
-	case APMATRIX_FINDING_QUEUE_NOT_BOUND:
-		return apmatrix_finding_set_message(
-			f, "mdev %s: %s %s %s not bound to vfio_ap", m->uuid,
-			plural(n, "queue", "queues"),
-			apqns_text(&sb, &f->apqns), plural(n, "is", "are"));
-	default:
-		return apmatrix_finding_set_message(
-			f,
-			"mdev %s: %s %s %s left out of the guest because "
-			"%s %s %s missing or not bound to vfio_ap",
-			m->uuid,
-			plural(bits_count(adapters), "adapter", "adapters"),
-			ids_text(&sa, adapters),
-			plural(bits_count(adapters), "is", "are"),
-			plural(n, "queue", "queues"),
-			apqns_text(&sb, &f->apqns), plural(n, "is", "are"));
-	}
+	return append_rows(&f->apqns, adapters, rows);
 }
 
 /*
@@ -764,22 +565,20 @@ static int queue_finding(struct run_state *rs, const struct apmatrix_mdev *m,
  */
 static int check_queues(struct run_state *rs, const struct apmatrix_mdev *m,
 			const struct apmatrix_host *host,
-			const struct apmatrix_bits *cfgA,
-			const struct apmatrix_bits *cfgD)
+			const struct apmatrix_bits *cfg_a,
+			const struct apmatrix_bits *cfg_d)
 {
 	struct apmatrix_bits missing[APMATRIX_MAX_IDS];
 	struct apmatrix_bits unbound[APMATRIX_MAX_IDS];
 	struct apmatrix_bits bad[APMATRIX_MAX_IDS];
-	struct apmatrix_bits am = {{0}}, au = {{0}}, af = {{0}};
+	struct apmatrix_bits am = {{0}}, au = {{0}}, af;
 	int r;
 
-	if (bits_empty(cfgD))
-		return 0;
-	bits_foreach (a, cfgA) {
+	bits_foreach (a, cfg_a) {
 		struct apmatrix_bits present;
 
-		bits_andnot(&missing[a], cfgD, &host->queues[a]);
-		bits_and(&present, cfgD, &host->queues[a]);
+		bits_andnot(&missing[a], cfg_d, &host->queues[a]);
+		bits_and(&present, cfg_d, &host->queues[a]);
 		bits_andnot(&unbound[a], &present, &host->vfio[a]);
 		bits_or(&bad[a], &missing[a], &unbound[a]);
 		if (!bits_empty(&missing[a]))
@@ -806,13 +605,85 @@ static int check_queues(struct run_state *rs, const struct apmatrix_mdev *m,
 			     bad);
 }
 
-static int check_mdev(struct run_state *rs, const struct apmatrix_mdev *m)
+static int pool_severity(unsigned int state, int persistent)
+{
+	unsigned int strict =
+		persistent ? APMATRIX_MDEV_AUTOSTART
+			   : APMATRIX_MDEV_ACTIVE | APMATRIX_MDEV_AUTOSTART;
+
+	return (state & strict) ? APMATRIX_SEVERITY_ERROR
+				: APMATRIX_SEVERITY_WARNING;
+}
+
+static int check_pool(struct run_state *rs, const struct apmatrix_mdev *m,
+		      const struct apmatrix_bits *apmask,
+		      const struct apmatrix_bits *aqmask, int persistent)
+{
+	struct apmatrix_bits a, d;
+
+	bits_and(&a, &m->matrix.adapters.bits, apmask);
+	bits_and(&d, &m->matrix.domains.bits, aqmask);
+	if (bits_empty(&a) || bits_empty(&d))
+		return 0;
+	return product_finding(rs,
+			       persistent
+				       ? APMATRIX_FINDING_HOST_POOL_PERSISTENT
+				       : APMATRIX_FINDING_HOST_POOL_ACTIVE,
+			       pool_severity(m->state, persistent), m, &a, &d);
+}
+
+/* Whether an mdev has nothing to report: a few word operations. */
+static int mdev_clean(const struct apmatrix_check *check,
+		      const struct host_masks *hm,
+		      const struct apmatrix_mdev *m)
+{
+	const struct apmatrix_host *host = check->host;
+	const struct apmatrix_bits *A = &m->matrix.adapters.bits;
+	const struct apmatrix_bits *D = &m->matrix.domains.bits;
+	const struct apmatrix_bits *C = &m->matrix.controls.bits;
+	struct apmatrix_bits cfg_a, cfg_d;
+
+	if (bits_empty(D) ? !bits_empty(A) || !bits_empty(C) : bits_empty(A))
+		return 0;
+	if (check->have_persistent &&
+	    bits_intersects(A, &check->persistent_apmask) &&
+	    bits_intersects(D, &check->persistent_aqmask))
+		return 0;
+	if (!host)
+		return 1;
+	if ((bits_intersects(A, &host->apmask.bits) &&
+	     bits_intersects(D, &host->aqmask.bits)) ||
+	    bits_intersects(A, &hm->over_a) ||
+	    bits_intersects(D, &hm->over_d) ||
+	    bits_intersects(C, &hm->over_d) ||
+	    bits_intersects(A, &hm->unconf_a) ||
+	    bits_intersects(D, &hm->unconf_d) ||
+	    bits_intersects(C, &hm->unconf_c))
+		return 0;
+	bits_and(&cfg_a, A, &hm->conf_a);
+	bits_and(&cfg_d, D, &hm->conf_d);
+	if (bits_empty(&cfg_d))
+		return 1;
+	bits_foreach (a, &cfg_a) {
+		struct apmatrix_bits bad;
+
+		bits_andnot(&bad, &cfg_d, &host->vfio[a]);
+		if (!bits_empty(&bad))
+			return 0;
+	}
+	return 1;
+}
+
+static int check_mdev(struct run_state *rs, const struct host_masks *hm,
+		      const struct apmatrix_mdev *m)
 {
 	const struct apmatrix_check *check = rs->check;
 	const struct apmatrix_host *host = check->host;
-	struct apmatrix_bits limA, limD, limC, cfgA, cfgD;
+	struct apmatrix_bits cfg_a, cfg_d;
 	int r;
 
+	if (mdev_clean(check, hm, m))
+		return 0;
 	r = check_shape(rs, m);
 	if (r < 0)
 		return r;
@@ -827,21 +698,17 @@ static int check_mdev(struct run_state *rs, const struct apmatrix_mdev *m)
 	r = check_pool(rs, m, &host->apmask.bits, &host->aqmask.bits, 0);
 	if (r < 0)
 		return r;
-	r = check_limits(rs, m, host);
+	r = check_limits(rs, m, host, hm);
 	if (r < 0)
 		return r;
-	limA = m->matrix.adapters.bits;
-	limD = m->matrix.domains.bits;
-	limC = m->matrix.controls.bits;
-	bits_limit(&limA, host->max_adapter_id);
-	bits_limit(&limD, host->max_domain_id);
-	bits_limit(&limC, host->max_domain_id);
-	r = check_config(rs, m, host, &limA, &limD, &limC);
+	r = check_config(rs, m, hm);
 	if (r < 0)
 		return r;
-	bits_and(&cfgA, &limA, &host->adapter_mask.bits);
-	bits_and(&cfgD, &limD, &host->usage_mask.bits);
-	return check_queues(rs, m, host, &cfgA, &cfgD);
+	bits_and(&cfg_a, &m->matrix.adapters.bits, &hm->conf_a);
+	bits_and(&cfg_d, &m->matrix.domains.bits, &hm->conf_d);
+	if (bits_empty(&cfg_d))
+		return 0;
+	return check_queues(rs, m, host, &cfg_a, &cfg_d);
 }
 
 APMATRIX_EXPORT int apmatrix_check_run(struct apmatrix_check *check,
@@ -849,6 +716,7 @@ APMATRIX_EXPORT int apmatrix_check_run(struct apmatrix_check *check,
 				       struct apmatrix_report **ret)
 {
 	struct run_state rs = {0};
+	struct host_masks hm;
 	int r;
 
 	if (!check)
@@ -878,20 +746,24 @@ APMATRIX_EXPORT int apmatrix_check_run(struct apmatrix_check *check,
 		}
 		memset(rs.seen, 0xff, check->count * sizeof(*rs.seen));
 	}
+	if (check->host)
+		host_masks_init(&hm, check->host);
 	memset(check->owner, 0xff, APMATRIX_MAX_APQNS * sizeof(*check->owner));
+	/* One pass over the mdevs, so each is read from memory once. */
 	for (unsigned int i = 0; i < check->count; i++) {
-		r = claim_apqns(&rs, (int32_t)i);
+		const struct apmatrix_mdev *m = check->mdevs[i];
+
+		r = claim_apqns(&rs, (int32_t)i, &m->matrix.adapters.bits,
+				&m->matrix.domains.bits);
+		if (r < 0)
+			goto out;
+		r = check_mdev(&rs, &hm, m);
 		if (r < 0)
 			goto out;
 	}
 	for (size_t p = 0; p < rs.pair_count; p++) {
 		r = check_pair(&rs, check->mdevs[rs.pairs[2 * p]],
 			       check->mdevs[rs.pairs[2 * p + 1]]);
-		if (r < 0)
-			goto out;
-	}
-	for (unsigned int i = 0; i < check->count; i++) {
-		r = check_mdev(&rs, check->mdevs[i]);
 		if (r < 0)
 			goto out;
 	}

@@ -73,16 +73,64 @@ int apmatrix_report_new_internal(struct apmatrix_ctx *ctx,
 	return 0;
 }
 
+#define FINDING_BLOCK 64
+
+struct apmatrix_finding_block {
+	struct apmatrix_finding_block *next;
+	unsigned int used;
+	struct apmatrix_finding f[FINDING_BLOCK];
+};
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 0;
+}
+
+/* The 32 hex digits of a UUID as two numbers: they sort like the text. */
+static void uuid_key(const char *uuid, uint64_t key[2])
+{
+	unsigned int n = 0;
+
+	key[0] = key[1] = 0;
+	for (const char *p = uuid; *p && n < 32; p++) {
+		if (*p == '-')
+			continue;
+		key[n / 16] = (key[n / 16] << 4) | (uint64_t)hexval(*p);
+		n++;
+	}
+}
+
+static void set_uuid(struct apmatrix_finding *f, unsigned int i,
+		     const char *uuid)
+{
+	size_t len = strnlen(uuid, APMATRIX_UUID_LEN);
+
+	memcpy(f->uuids[i], uuid, len);
+	f->uuids[i][len] = '\0';
+	uuid_key(f->uuids[i], f->keys[i]);
+	f->uuid_count = i + 1;
+}
+
 int apmatrix_report_add(struct apmatrix_report *report, int code, int severity,
 			const char *uuid0, const char *uuid1,
 			struct apmatrix_finding **ret)
 {
+	struct apmatrix_finding_block *b = report->blocks;
 	struct apmatrix_finding *f;
 
 	if (report->count == report->alloc) {
 		unsigned int alloc = report->alloc ? report->alloc * 2 : 16;
 		struct apmatrix_finding **n;
 
+		if (alloc > UINT32_MAX / 2 / sizeof(*n))
+			return apmatrix_diag(report->ctx, -ENOMEM,
+					     "report: out of memory");
 		n = realloc(report->findings, alloc * sizeof(*n));
 		if (!n)
 			return apmatrix_diag(report->ctx, -ENOMEM,
@@ -90,21 +138,24 @@ int apmatrix_report_add(struct apmatrix_report *report, int code, int severity,
 		report->findings = n;
 		report->alloc = alloc;
 	}
-	f = calloc(1, sizeof(*f));
-	if (!f)
-		return apmatrix_diag(report->ctx, -ENOMEM,
-				     "report: out of memory");
+	if (!b || b->used == FINDING_BLOCK) {
+		b = malloc(sizeof(*b));
+		if (!b)
+			return apmatrix_diag(report->ctx, -ENOMEM,
+					     "report: out of memory");
+		b->next = report->blocks;
+		b->used = 0;
+		report->blocks = b;
+	}
+	f = &b->f[b->used++];
+	memset(f, 0, sizeof(*f));
 	f->report = report;
 	f->code = code;
 	f->severity = severity;
-	if (uuid0) {
-		snprintf(f->uuids[0], sizeof(f->uuids[0]), "%s", uuid0);
-		f->uuid_count = 1;
-	}
-	if (uuid1) {
-		snprintf(f->uuids[1], sizeof(f->uuids[1]), "%s", uuid1);
-		f->uuid_count = 2;
-	}
+	if (uuid0)
+		set_uuid(f, 0, uuid0);
+	if (uuid0 && uuid1)
+		set_uuid(f, 1, uuid1);
 	apmatrix_apqn_list_init_embedded(&f->apqns, report->ctx, report,
 					 report_owner_ref, report_owner_unref);
 	apmatrix_idset_init_embedded(&f->adapters, report->ctx, report,
@@ -140,11 +191,12 @@ static int uuid_cmp(const struct apmatrix_finding *a,
 	unsigned int n =
 		a->uuid_count < b->uuid_count ? a->uuid_count : b->uuid_count;
 
+	/* UUIDs are validated hex, so equal keys mean equal UUIDs. */
 	for (unsigned int i = 0; i < n; i++) {
-		int r = strcmp(a->uuids[i], b->uuids[i]);
-
-		if (r)
-			return r;
+		if (a->keys[i][0] != b->keys[i][0])
+			return a->keys[i][0] < b->keys[i][0] ? -1 : 1;
+		if (a->keys[i][1] != b->keys[i][1])
+			return a->keys[i][1] < b->keys[i][1] ? -1 : 1;
 	}
 	return (a->uuid_count > b->uuid_count) -
 	       (a->uuid_count < b->uuid_count);
@@ -194,7 +246,12 @@ apmatrix_report_unref(struct apmatrix_report *report)
 
 		apmatrix_apqn_list_release(&f->apqns);
 		free(f->message);
-		free(f);
+	}
+	while (report->blocks) {
+		struct apmatrix_finding_block *b = report->blocks;
+
+		report->blocks = b->next;
+		free(b);
 	}
 	free(report->findings);
 	apmatrix_unref(report->ctx);
@@ -232,6 +289,241 @@ apmatrix_report_get_max_severity(const struct apmatrix_report *report)
 	return max;
 }
 
+/* ------------------------------------------------------------------ */
+/* Messages                                                            */
+
+/* How many APQNs or IDs a message names before "and N more". */
+#define MSG_MAX_ITEMS 8
+
+struct strbuf {
+	char buf[160];
+	size_t len;
+};
+
+static void sb_add(struct strbuf *sb, const char *fmt, ...)
+	APMATRIX_PRINTF(2, 3);
+
+static void sb_add(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (sb->len >= sizeof(sb->buf))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(sb->buf + sb->len, sizeof(sb->buf) - sb->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb->len += (size_t)n;
+}
+
+/* "04.0047, 05.0047 and 3 more" */
+static const char *apqns_text(struct strbuf *sb,
+			      const struct apmatrix_apqn_list *list)
+{
+	unsigned int n = list->count;
+
+	sb->len = 0;
+	sb->buf[0] = '\0';
+	for (unsigned int i = 0; i < n && i < MSG_MAX_ITEMS; i++)
+		sb_add(sb, "%s%02x.%04x", i ? ", " : "",
+		       APMATRIX_APQN_ADAPTER(list->apqns[i]),
+		       APMATRIX_APQN_DOMAIN(list->apqns[i]));
+	if (n > MSG_MAX_ITEMS)
+		sb_add(sb, " and %u more", n - MSG_MAX_ITEMS);
+	return sb->buf;
+}
+
+/* "0x04, 0x05 and 3 more" */
+static const char *ids_text(struct strbuf *sb, const struct apmatrix_bits *b)
+{
+	unsigned int i = 0, n = bits_count(b);
+
+	sb->len = 0;
+	sb->buf[0] = '\0';
+	bits_foreach (id, b) {
+		if (i == MSG_MAX_ITEMS)
+			break;
+		sb_add(sb, "%s0x%02x", i++ ? ", " : "", (unsigned int)id);
+	}
+	if (n > MSG_MAX_ITEMS)
+		sb_add(sb, " and %u more", n - MSG_MAX_ITEMS);
+	return sb->buf;
+}
+
+static const char *plural(unsigned int n, const char *one, const char *more)
+{
+	return n == 1 ? one : more;
+}
+
+static const char *state_text(unsigned int st)
+{
+	if (st & APMATRIX_MDEV_ACTIVE) {
+		if (st & APMATRIX_MDEV_AUTOSTART)
+			return "active, autostart";
+		if (st & APMATRIX_MDEV_DEFINED)
+			return "active, manual start";
+		return "active";
+	}
+	if (st & APMATRIX_MDEV_AUTOSTART)
+		return "autostart";
+	if (st & APMATRIX_MDEV_DEFINED)
+		return "defined, manual start";
+	return "not defined";
+}
+
+static char *msg(const char *fmt, ...) APMATRIX_PRINTF(1, 2);
+
+static char *msg(const char *fmt, ...)
+{
+	va_list ap;
+	char *text = NULL;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	return r < 0 ? NULL : text;
+}
+
+/* "adapters 0x04, 0x05 are" */
+#define IDS(sb, noun, b)                                                       \
+	plural(bits_count(b), noun, noun "s"), ids_text(sb, b),                \
+		plural(bits_count(b), "is", "are")
+
+static char *shared_message(const struct apmatrix_finding *f)
+{
+	unsigned int s0 = f->states[0], s1 = f->states[1], n = f->apqns.count;
+	const char *why = NULL;
+	struct strbuf sb;
+
+	if (s0 & s1 & APMATRIX_MDEV_ACTIVE)
+		why = "both are active";
+	else if (s0 & s1 & APMATRIX_MDEV_AUTOSTART)
+		why = "both start automatically";
+	if (why)
+		return msg("mdev %s: %s %s %s also assigned to mdev %s; %s",
+			   f->uuids[0], plural(n, "APQN", "APQNs"),
+			   apqns_text(&sb, &f->apqns), plural(n, "is", "are"),
+			   f->uuids[1], why);
+	return msg("mdev %s (%s): %s %s %s also assigned to mdev %s (%s); "
+		   "they cannot run at the same time",
+		   f->uuids[0], state_text(s0), plural(n, "APQN", "APQNs"),
+		   apqns_text(&sb, &f->apqns), plural(n, "is", "are"),
+		   f->uuids[1], state_text(s1));
+}
+
+static char *not_configured_message(const struct apmatrix_finding *f)
+{
+	const struct apmatrix_bits *a = &f->adapters.bits;
+	const struct apmatrix_bits *d = &f->domains.bits;
+	const char *u = f->uuids[0];
+	struct strbuf sa, sd;
+
+	if (f->sub)
+		return msg("mdev %s: control %s %s %s not in the host "
+			   "configuration; the guest does not get %s",
+			   u, IDS(&sd, "domain", d),
+			   plural(bits_count(d), "it", "them"));
+	if (bits_empty(d))
+		return msg("mdev %s: %s %s %s not in the host configuration; "
+			   "the guest does not get %s",
+			   u, IDS(&sa, "adapter", a),
+			   plural(bits_count(a), "it", "them"));
+	if (bits_empty(a))
+		return msg("mdev %s: usage %s %s %s not in the host "
+			   "configuration; the guest does not get %s",
+			   u, IDS(&sd, "domain", d),
+			   plural(bits_count(d), "it", "them"));
+	return msg("mdev %s: %s %s and usage %s %s are not in the host "
+		   "configuration; the guest does not get them",
+		   u, plural(bits_count(a), "adapter", "adapters"),
+		   ids_text(&sa, a), plural(bits_count(d), "domain", "domains"),
+		   ids_text(&sd, d));
+}
+
+static char *build_message(const struct apmatrix_finding *f)
+{
+	const struct apmatrix_bits *a = &f->adapters.bits;
+	const struct apmatrix_bits *d = &f->domains.bits;
+	const char *u = f->uuids[0];
+	unsigned int n = f->apqns.count;
+	struct strbuf sa, sb;
+
+	switch (f->code) {
+	case APMATRIX_FINDING_SHARED_APQNS:
+		return shared_message(f);
+	case APMATRIX_FINDING_HOST_POOL_ACTIVE:
+	case APMATRIX_FINDING_HOST_POOL_PERSISTENT:
+		return msg("mdev %s: %s %s %s reserved for host drivers by the "
+			   "%s apmask and aqmask (not allowed for "
+			   "vfio_ap-passthrough use)",
+			   u, plural(n, "APQN", "APQNs"),
+			   apqns_text(&sb, &f->apqns), plural(n, "is", "are"),
+			   f->code == APMATRIX_FINDING_HOST_POOL_ACTIVE
+				   ? "active"
+				   : "persistent");
+	case APMATRIX_FINDING_ADAPTER_OVER_LIMIT:
+		return msg("mdev %s: %s %s %s over ap_max_adapter_id 0x%02x", u,
+			   IDS(&sa, "adapter", a), f->limit);
+	case APMATRIX_FINDING_DOMAIN_OVER_LIMIT:
+		return msg(
+			"mdev %s: usage %s %s %s over ap_max_domain_id 0x%02x",
+			u, IDS(&sa, "domain", d), f->limit);
+	case APMATRIX_FINDING_CONTROL_DOMAIN_OVER_LIMIT:
+		return msg("mdev %s: control %s %s %s over ap_max_domain_id "
+			   "0x%02x",
+			   u, IDS(&sa, "domain", d), f->limit);
+	case APMATRIX_FINDING_CONTROL_WITHOUT_USAGE:
+		return msg(
+			"mdev %s: control %s %s but no usage domain; at least "
+			"one usage domain must be specified",
+			u, plural(bits_count(d), "domain", "domains"),
+			ids_text(&sa, d));
+	case APMATRIX_FINDING_QUEUE_MISSING:
+		return msg("mdev %s: %s %s %s not exist on the host", u,
+			   plural(n, "queue", "queues"),
+			   apqns_text(&sb, &f->apqns), plural(n, "does", "do"));
+	case APMATRIX_FINDING_QUEUE_NOT_BOUND:
+		return msg("mdev %s: %s %s %s not bound to vfio_ap", u,
+			   plural(n, "queue", "queues"),
+			   apqns_text(&sb, &f->apqns), plural(n, "is", "are"));
+	case APMATRIX_FINDING_ADAPTER_FILTERED:
+		return msg(
+			"mdev %s: %s %s %s left out of the guest because %s %s "
+			"%s missing or not bound to vfio_ap",
+			u, IDS(&sa, "adapter", a), plural(n, "queue", "queues"),
+			apqns_text(&sb, &f->apqns), plural(n, "is", "are"));
+	case APMATRIX_FINDING_NOT_CONFIGURED:
+		return not_configured_message(f);
+	case APMATRIX_FINDING_NO_QUEUES:
+		if (!bits_empty(a))
+			return msg("mdev %s: %s %s but no usage domain; the "
+				   "guest gets no queue",
+				   u,
+				   plural(bits_count(a), "adapter", "adapters"),
+				   ids_text(&sa, a));
+		return msg(
+			"mdev %s: usage %s %s but no adapter; the guest gets "
+			"no queue",
+			u, plural(bits_count(d), "domain", "domains"),
+			ids_text(&sa, d));
+	default:
+		return NULL;
+	}
+}
+
+/* The message, made on first use. */
+static const char *finding_message(const struct apmatrix_finding *cf)
+{
+	/* The cache is the only thing a reader changes. */
+	struct apmatrix_finding *f = (struct apmatrix_finding *)cf;
+
+	if (!f->message)
+		f->message = build_message(f);
+	return f->message ? f->message : "";
+}
+
 static json_object *ids_to_json(const struct apmatrix_bits *bits)
 {
 	json_object *arr = json_object_new_array();
@@ -266,7 +558,7 @@ static json_object *finding_to_json(const struct apmatrix_finding *f)
 	ADD("code",
 	    json_object_new_string(apmatrix_finding_code_name(f->code)));
 	ADD("severity", json_object_new_string(severity_name(f->severity)));
-	ADD("message", json_object_new_string(f->message ? f->message : ""));
+	ADD("message", json_object_new_string(finding_message(f)));
 	ADD("uuids", uuids = json_object_new_array());
 	for (unsigned int i = 0; i < f->uuid_count; i++) {
 		v = json_object_new_string(f->uuids[i]);
@@ -379,7 +671,7 @@ apmatrix_finding_get_message(const struct apmatrix_finding *finding)
 {
 	if (!finding)
 		return NULL;
-	return finding->message ? finding->message : "";
+	return finding_message(finding);
 }
 
 APMATRIX_EXPORT unsigned int

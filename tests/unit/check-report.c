@@ -359,8 +359,15 @@ START_TEST(sort_order)
 	tc_expect(r, 3, 1, APMATRIX_SEVERITY_WARNING, U2, U1, "", "", "");
 	tc_expect(r, 4, 8, APMATRIX_SEVERITY_WARNING, U1, NULL, "", "", "");
 	tc_expect(r, 5, 12, APMATRIX_SEVERITY_INFO, U1, NULL, "", "", "");
+	/* Messages are made from the fields on first use. */
 	ck_assert_str_eq(
-		apmatrix_finding_get_message(apmatrix_report_get(r, 5)), "");
+		apmatrix_finding_get_message(apmatrix_report_get(r, 4)),
+		"mdev " U1 ": queues  do not exist on the host");
+	ck_assert_int_eq(apmatrix_report_add(r, 99, APMATRIX_SEVERITY_INFO, U1,
+					     NULL, &f),
+			 0);
+	ck_assert_str_eq(apmatrix_finding_get_message(f), "");
+	ck_assert_str_eq(apmatrix_finding_get_code_name(f), "unknown");
 	apmatrix_report_unref(r);
 }
 END_TEST
