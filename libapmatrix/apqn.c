@@ -154,7 +154,8 @@ apmatrix_apqn_list_ref(struct apmatrix_apqn_list *list)
 	if (list->owner) {
 		if (list->owner_ref)
 			list->owner_ref(list->owner);
-	} else {
+	} else if (list->refcount > 0) {
+		/* Embedded without an owner (refcount 0): not counted. */
 		list->refcount++;
 	}
 	return list;
@@ -170,7 +171,8 @@ apmatrix_apqn_list_unref(struct apmatrix_apqn_list *list)
 			list->owner_unref(list->owner);
 		return NULL;
 	}
-	if (--list->refcount > 0)
+	/* An embedded object without an owner is never freed here. */
+	if (list->refcount <= 0 || --list->refcount > 0)
 		return NULL;
 	apmatrix_apqn_list_release(list);
 	apmatrix_unref(list->ctx);

@@ -63,7 +63,8 @@ apmatrix_idset_ref(struct apmatrix_idset *set)
 	if (set->owner) {
 		if (set->owner_ref)
 			set->owner_ref(set->owner);
-	} else {
+	} else if (set->refcount > 0) {
+		/* Embedded without an owner (refcount 0): not counted. */
 		set->refcount++;
 	}
 	return set;
@@ -79,7 +80,8 @@ apmatrix_idset_unref(struct apmatrix_idset *set)
 			set->owner_unref(set->owner);
 		return NULL;
 	}
-	if (--set->refcount > 0)
+	/* An embedded object without an owner is never freed here. */
+	if (set->refcount <= 0 || --set->refcount > 0)
 		return NULL;
 	apmatrix_unref(set->ctx);
 	free(set);

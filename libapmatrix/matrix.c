@@ -85,7 +85,8 @@ apmatrix_matrix_ref(struct apmatrix_matrix *matrix)
 	if (matrix->owner) {
 		if (matrix->owner_ref)
 			matrix->owner_ref(matrix->owner);
-	} else {
+	} else if (matrix->refcount > 0) {
+		/* Embedded without an owner (refcount 0): not counted. */
 		matrix->refcount++;
 	}
 	return matrix;
@@ -101,7 +102,8 @@ apmatrix_matrix_unref(struct apmatrix_matrix *matrix)
 			matrix->owner_unref(matrix->owner);
 		return NULL;
 	}
-	if (--matrix->refcount > 0)
+	/* An embedded object without an owner is never freed here. */
+	if (matrix->refcount <= 0 || --matrix->refcount > 0)
 		return NULL;
 	apmatrix_unref(matrix->ctx);
 	free(matrix);

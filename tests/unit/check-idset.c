@@ -133,6 +133,14 @@ START_TEST(test_embedded)
 		apmatrix_idset_parse(&o.set, "0x8", APMATRIX_SYNTAX_MASK, 0),
 		0);
 	ck_assert_str_eq(list_of(&o.set), "0");
+
+	/* Embedded without an owner: unref never frees it. */
+	apmatrix_idset_init_embedded(&o.set, ctx, NULL, NULL, NULL);
+	ck_assert_ptr_null(apmatrix_idset_unref(&o.set));
+	ck_assert_ptr_eq(apmatrix_idset_ref(&o.set), &o.set);
+	ck_assert_ptr_null(apmatrix_idset_unref(&o.set));
+	ck_assert_ptr_null(apmatrix_idset_unref(&o.set));
+	ck_assert_int_eq(o.set.refcount, 0);
 }
 END_TEST
 
