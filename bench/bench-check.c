@@ -284,9 +284,10 @@ int main(int argc, char **argv)
 		return 1;
 	printf("bench-check: full 256x256 host, all queues bound to vfio_ap; "
 	       "median of repeated apmatrix_check_run()\n");
-	printf("%-9s %6s %8s %8s %10s %9s %9s %8s %8s %11s %8s\n", "shape",
-	       "mdevs", "APQNs", "findings", "ms/check", "us/mdev", "ns/APQN",
-	       "x time", "x APQNs", "naive ms", "x naive");
+	printf("%-9s %6s %7s %8s %9s %8s %8s %8s %8s %8s %8s %10s %8s\n",
+	       "shape", "mdevs", "APQNs", "findings", "ms/check", "us/mdev",
+	       "ns/APQN", "us/find", "x time", "x APQNs", "x finds", "naive ms",
+	       "x naive");
 	for (unsigned int s = 0; s < 3; s++) {
 		struct result base = {0};
 
@@ -313,15 +314,17 @@ int main(int argc, char **argv)
 			}
 			if (k == 0)
 				base = res;
-			printf("%-9s %6u %8lu %8d %10.3f %9.3f %9.2f %8.2f "
-			       "%8.2f "
-			       "%11.3f %8.2f\n",
+			printf("%-9s %6u %7lu %8d %9.3f %8.3f %8.2f %8.3f "
+			       "%8.2f %8.2f %8.2f %10.3f %8.2f\n",
 			       shapes[s], n, res.apqns, res.findings, res.ms,
 			       res.ms * 1e3 / n,
-			       res.apqns ? res.ms * 1e6 / (double)res.apqns
-					 : 0.0,
+			       res.ms * 1e6 / (double)res.apqns,
+			       res.findings ? res.ms * 1e3 / res.findings : 0.0,
 			       res.ms / base.ms,
 			       (double)res.apqns / (double)base.apqns,
+			       base.findings
+				       ? (double)res.findings / base.findings
+				       : 0.0,
 			       res.naive_ms, res.naive_ms / base.naive_ms);
 			fflush(stdout);
 		}

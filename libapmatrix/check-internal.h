@@ -46,6 +46,7 @@ struct apmatrix_mdev {
 	int refcount;
 	struct apmatrix_ctx *ctx;
 	unsigned int state;
+	uint64_t key[2]; /* apmatrix_uuid_key() of the UUID */
 	char uuid[APMATRIX_UUID_LEN + 1];
 	struct apmatrix_matrix matrix;
 };
@@ -94,6 +95,13 @@ int apmatrix_report_new_internal(struct apmatrix_ctx *ctx,
 int apmatrix_report_add(struct apmatrix_report *report, int code, int severity,
 			const char *uuid0, const char *uuid1,
 			struct apmatrix_finding **ret);
+/* The same for one or two mdevs (m1 may be NULL), with their states. */
+int apmatrix_report_add_mdevs(struct apmatrix_report *report, int code,
+			      int severity, const struct apmatrix_mdev *m0,
+			      const struct apmatrix_mdev *m1,
+			      struct apmatrix_finding **ret);
+/* The 32 hex digits of a UUID as two numbers, which sort like the text. */
+void apmatrix_uuid_key(const char *uuid, uint64_t key[2]);
 /* Replace the message made from the finding's fields. */
 int apmatrix_finding_set_message(struct apmatrix_finding *finding,
 				 const char *fmt, ...) APMATRIX_PRINTF(2, 3);

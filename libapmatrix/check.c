@@ -239,12 +239,8 @@ static int add_finding(struct run_state *rs, int code, int severity,
 		       const struct apmatrix_mdev *m,
 		       struct apmatrix_finding **ret)
 {
-	int r = apmatrix_report_add(rs->report, code, severity, m->uuid, NULL,
-				    ret);
-
-	if (r == 0)
-		(*ret)->states[0] = m->state;
-	return r;
+	return apmatrix_report_add_mdevs(rs->report, code, severity, m, NULL,
+					 ret);
 }
 
 /* A finding whose APQNs are the product of its adapters and domains. */
@@ -271,21 +267,20 @@ static int check_pair(struct run_state *rs, const struct apmatrix_mdev *x,
 	unsigned int both;
 	int r;
 
-	if (strcmp(x->uuid, y->uuid) > 0) {
+	if (x->key[0] > y->key[0] ||
+	    (x->key[0] == y->key[0] && x->key[1] > y->key[1])) {
 		m0 = y;
 		m1 = x;
 	}
 	both = m0->state & m1->state;
-	r = apmatrix_report_add(
+	r = apmatrix_report_add_mdevs(
 		rs->report, APMATRIX_FINDING_SHARED_APQNS,
 		(both & (APMATRIX_MDEV_ACTIVE | APMATRIX_MDEV_AUTOSTART))
 			? APMATRIX_SEVERITY_ERROR
 			: APMATRIX_SEVERITY_WARNING,
-		m0->uuid, m1->uuid, &f);
+		m0, m1, &f);
 	if (r < 0)
 		return r;
-	f->states[0] = m0->state;
-	f->states[1] = m1->state;
 	bits_and(&f->adapters.bits, &m0->matrix.adapters.bits,
 		 &m1->matrix.adapters.bits);
 	bits_and(&f->domains.bits, &m0->matrix.domains.bits,

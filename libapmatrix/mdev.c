@@ -59,6 +59,7 @@ APMATRIX_EXPORT int apmatrix_mdev_new(struct apmatrix_ctx *ctx,
 	for (size_t i = 0; i < APMATRIX_UUID_LEN; i++)
 		mdev->uuid[i] = (char)tolower((unsigned char)uuid[i]);
 	mdev->uuid[APMATRIX_UUID_LEN] = '\0';
+	apmatrix_uuid_key(mdev->uuid, mdev->key);
 	apmatrix_matrix_init_embedded(&mdev->matrix, ctx, mdev, mdev_owner_ref,
 				      mdev_owner_unref);
 	*ret = mdev;

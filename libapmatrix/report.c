@@ -93,7 +93,7 @@ static int hexval(char c)
 }
 
 /* The 32 hex digits of a UUID as two numbers: they sort like the text. */
-static void uuid_key(const char *uuid, uint64_t key[2])
+void apmatrix_uuid_key(const char *uuid, uint64_t key[2])
 {
 	unsigned int n = 0;
 
@@ -113,13 +113,12 @@ static void set_uuid(struct apmatrix_finding *f, unsigned int i,
 
 	memcpy(f->uuids[i], uuid, len);
 	f->uuids[i][len] = '\0';
-	uuid_key(f->uuids[i], f->keys[i]);
+	apmatrix_uuid_key(f->uuids[i], f->keys[i]);
 	f->uuid_count = i + 1;
 }
 
-int apmatrix_report_add(struct apmatrix_report *report, int code, int severity,
-			const char *uuid0, const char *uuid1,
-			struct apmatrix_finding **ret)
+static struct apmatrix_finding *finding_alloc(struct apmatrix_report *report,
+					      int code, int severity)
 {
 	struct apmatrix_finding_block *b = report->blocks;
 	struct apmatrix_finding *f;
@@ -129,20 +128,17 @@ int apmatrix_report_add(struct apmatrix_report *report, int code, int severity,
 		struct apmatrix_finding **n;
 
 		if (alloc > UINT32_MAX / 2 / sizeof(*n))
-			return apmatrix_diag(report->ctx, -ENOMEM,
-					     "report: out of memory");
+			return NULL;
 		n = realloc(report->findings, alloc * sizeof(*n));
 		if (!n)
-			return apmatrix_diag(report->ctx, -ENOMEM,
-					     "report: out of memory");
+			return NULL;
 		report->findings = n;
 		report->alloc = alloc;
 	}
 	if (!b || b->used == FINDING_BLOCK) {
 		b = malloc(sizeof(*b));
 		if (!b)
-			return apmatrix_diag(report->ctx, -ENOMEM,
-					     "report: out of memory");
+			return NULL;
 		b->next = report->blocks;
 		b->used = 0;
 		report->blocks = b;
@@ -152,10 +148,6 @@ int apmatrix_report_add(struct apmatrix_report *report, int code, int severity,
 	f->report = report;
 	f->code = code;
 	f->severity = severity;
-	if (uuid0)
-		set_uuid(f, 0, uuid0);
-	if (uuid0 && uuid1)
-		set_uuid(f, 1, uuid1);
 	apmatrix_apqn_list_init_embedded(&f->apqns, report->ctx, report,
 					 report_owner_ref, report_owner_unref);
 	apmatrix_idset_init_embedded(&f->adapters, report->ctx, report,
@@ -163,6 +155,44 @@ int apmatrix_report_add(struct apmatrix_report *report, int code, int severity,
 	apmatrix_idset_init_embedded(&f->domains, report->ctx, report,
 				     report_owner_ref, report_owner_unref);
 	report->findings[report->count++] = f;
+	return f;
+}
+
+int apmatrix_report_add(struct apmatrix_report *report, int code, int severity,
+			const char *uuid0, const char *uuid1,
+			struct apmatrix_finding **ret)
+{
+	struct apmatrix_finding *f = finding_alloc(report, code, severity);
+
+	if (!f)
+		return apmatrix_diag(report->ctx, -ENOMEM,
+				     "report: out of memory");
+	if (uuid0)
+		set_uuid(f, 0, uuid0);
+	if (uuid0 && uuid1)
+		set_uuid(f, 1, uuid1);
+	*ret = f;
+	return 0;
+}
+
+int apmatrix_report_add_mdevs(struct apmatrix_report *report, int code,
+			      int severity, const struct apmatrix_mdev *m0,
+			      const struct apmatrix_mdev *m1,
+			      struct apmatrix_finding **ret)
+{
+	struct apmatrix_finding *f = finding_alloc(report, code, severity);
+	const struct apmatrix_mdev *m[2] = {m0, m1};
+
+	if (!f)
+		return apmatrix_diag(report->ctx, -ENOMEM,
+				     "report: out of memory");
+	for (unsigned int i = 0; i < 2 && m[i]; i++) {
+		memcpy(f->uuids[i], m[i]->uuid, sizeof(f->uuids[i]));
+		f->keys[i][0] = m[i]->key[0];
+		f->keys[i][1] = m[i]->key[1];
+		f->states[i] = m[i]->state;
+		f->uuid_count = i + 1;
+	}
 	*ret = f;
 	return 0;
 }
@@ -185,21 +215,23 @@ int apmatrix_finding_set_message(struct apmatrix_finding *finding,
 	return 0;
 }
 
-static int uuid_cmp(const struct apmatrix_finding *a,
-		    const struct apmatrix_finding *b)
-{
-	unsigned int n =
-		a->uuid_count < b->uuid_count ? a->uuid_count : b->uuid_count;
+/*
+ * Sorting compares packed keys in one contiguous array rather than chasing
+ * finding pointers: reports can hold tens of thousands of findings.
+ */
+struct sort_rec {
+	uint64_t k[6];
+	struct apmatrix_finding *f;
+};
 
-	/* UUIDs are validated hex, so equal keys mean equal UUIDs. */
-	for (unsigned int i = 0; i < n; i++) {
-		if (a->keys[i][0] != b->keys[i][0])
-			return a->keys[i][0] < b->keys[i][0] ? -1 : 1;
-		if (a->keys[i][1] != b->keys[i][1])
-			return a->keys[i][1] < b->keys[i][1] ? -1 : 1;
-	}
-	return (a->uuid_count > b->uuid_count) -
-	       (a->uuid_count < b->uuid_count);
+static int sort_rec_cmp(const void *pa, const void *pb)
+{
+	const struct sort_rec *a = pa, *b = pb;
+
+	for (int i = 0; i < 6; i++)
+		if (a->k[i] != b->k[i])
+			return a->k[i] < b->k[i] ? -1 : 1;
+	return 0;
 }
 
 static int finding_cmp(const void *pa, const void *pb)
@@ -208,24 +240,59 @@ static int finding_cmp(const void *pa, const void *pb)
 		*(const struct apmatrix_finding *const *)pa;
 	const struct apmatrix_finding *b =
 		*(const struct apmatrix_finding *const *)pb;
-	int r;
+	unsigned int n =
+		a->uuid_count < b->uuid_count ? a->uuid_count : b->uuid_count;
 
 	if (a->severity != b->severity)
 		return a->severity < b->severity ? -1 : 1;
 	if (a->code != b->code)
 		return a->code < b->code ? -1 : 1;
-	r = uuid_cmp(a, b);
-	if (r)
-		return r;
+	/* UUIDs are validated hex, so equal keys mean equal UUIDs. */
+	for (unsigned int i = 0; i < n; i++) {
+		if (a->keys[i][0] != b->keys[i][0])
+			return a->keys[i][0] < b->keys[i][0] ? -1 : 1;
+		if (a->keys[i][1] != b->keys[i][1])
+			return a->keys[i][1] < b->keys[i][1] ? -1 : 1;
+	}
+	if (a->uuid_count != b->uuid_count)
+		return a->uuid_count < b->uuid_count ? -1 : 1;
 	/* Findings of one mdev and code: adapters and usage domains first. */
 	return (a->sub > b->sub) - (a->sub < b->sub);
 }
 
 void apmatrix_report_sort(struct apmatrix_report *report)
 {
-	if (report->count > 1)
-		qsort(report->findings, report->count,
-		      sizeof(*report->findings), finding_cmp);
+	struct sort_rec *recs;
+	unsigned int n = report->count;
+
+	if (n < 2)
+		return;
+	recs = malloc(n * sizeof(*recs));
+	if (!recs) {
+		/* Slower, but needs no memory. */
+		qsort(report->findings, n, sizeof(*report->findings),
+		      finding_cmp);
+		return;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		struct apmatrix_finding *f = report->findings[i];
+		struct sort_rec *r = &recs[i];
+
+		/* Severity and code are small; a one-UUID finding sorts
+		 * before a two-UUID one with the same first UUID. */
+		r->k[0] = ((uint64_t)(unsigned int)f->severity << 32) |
+			  (uint64_t)(unsigned int)f->code;
+		r->k[1] = f->keys[0][0];
+		r->k[2] = f->keys[0][1];
+		r->k[3] = f->uuid_count > 1 ? f->keys[1][0] : 0;
+		r->k[4] = f->uuid_count > 1 ? f->keys[1][1] : 0;
+		r->k[5] = ((uint64_t)f->uuid_count << 32) | f->sub;
+		r->f = f;
+	}
+	qsort(recs, n, sizeof(*recs), sort_rec_cmp);
+	for (unsigned int i = 0; i < n; i++)
+		report->findings[i] = recs[i].f;
+	free(recs);
 }
 
 APMATRIX_EXPORT struct apmatrix_report *
