@@ -21,6 +21,7 @@
  *   run:CMD         system(CMD) while the device stays open -> "run=STATUS"
  *   sleep:MS
  *   close           close the device fd (later OPs fail with EBADF)
+ *   open:UUID       open a second mdev in this process -> "second open=..."
  *
  * Setup failures print "open=ERRNAME (step)" and exit 3.
  */
@@ -68,7 +69,7 @@ static int set_irq_fd(int dev, unsigned int index, int32_t fd, unsigned int flag
 	return ioctl(dev, VFIO_DEVICE_SET_IRQS, s);
 }
 
-static int open_device(const char *uuid)
+static int open_device(const char *uuid, int fatal)
 {
 	char path[PATH_MAX + 16], link[PATH_MAX], *grp;
 	struct vfio_group_status st = { .argsz = sizeof(st) };
@@ -79,7 +80,7 @@ static int open_device(const char *uuid)
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n < 0) {
 		printf("open=%s (iommu_group link)\n", ename(errno));
-		exit(3);
+		goto fail;
 	}
 	link[n] = 0;
 	grp = strrchr(link, '/');
@@ -87,33 +88,37 @@ static int open_device(const char *uuid)
 	container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	if (container < 0) {
 		printf("open=%s (/dev/vfio/vfio)\n", ename(errno));
-		exit(3);
+		goto fail;
 	}
 	snprintf(path, sizeof(path), "/dev/vfio/%s", grp);
 	group = open(path, O_RDWR | O_CLOEXEC);
 	if (group < 0) {
 		printf("open=%s (%s)\n", ename(errno), path);
-		exit(3);
+		goto fail;
 	}
 	if (ioctl(group, VFIO_GROUP_GET_STATUS, &st) || !(st.flags & VFIO_GROUP_FLAGS_VIABLE)) {
 		printf("open=%s (group not viable)\n", ename(errno ? errno : EINVAL));
-		exit(3);
+		goto fail;
 	}
 	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container)) {
 		printf("open=%s (SET_CONTAINER)\n", ename(errno));
-		exit(3);
+		goto fail;
 	}
 	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
 		printf("open=%s (SET_IOMMU)\n", ename(errno));
-		exit(3);
+		goto fail;
 	}
 	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, uuid);
 	if (dev < 0) {
 		printf("open=%s (GET_DEVICE_FD)\n", ename(errno));
-		exit(3);
+		goto fail;
 	}
 	printf("open=OK group=%s\n", grp);
 	return dev;
+fail:
+	if (fatal)
+		exit(3);
+	return -1;
 }
 
 static unsigned int irq_index(const char *op, const char *arg)
@@ -137,7 +142,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	dev = open_device(argv[1]);
+	dev = open_device(argv[1], 1);
 
 	for (i = 2; i < argc; i++) {
 		const char *op = argv[i];
@@ -251,6 +256,11 @@ int main(int argc, char **argv)
 			printf("run=%d\n", WIFEXITED(st) ? WEXITSTATUS(st) : 128);
 		} else if (!strncmp(op, "sleep:", 6)) {
 			usleep((useconds_t)atoi(op + 6) * 1000);
+		} else if (!strncmp(op, "open:", 5)) {
+			/* a second device in the same process (= the same guest) */
+			printf("second ");
+			fflush(stdout);
+			open_device(op + 5, 0);
 		} else if (!strcmp(op, "close")) {
 			printf("close=%s\n", close(dev) ? ename(errno) : "OK");
 		} else {

@@ -26,8 +26,8 @@ hostname apvm
 
 # shellcheck disable=SC1090
 . "$JOB" || finish 125
-export APVM_REPO APVM_KO APVM_BUILD_DIR APVM_KVER APVM_MODULE
 APVM_MODULE=
+APVM_KO_PARAMS_STR="${APVM_KO_PARAMS[*]}"
 cd "$APVM_REPO" || finish 125
 
 for m in vfio vfio_iommu_type1 mdev; do
@@ -38,6 +38,8 @@ if [ -n "$APVM_KO" ]; then
 	echo "apvm: insmod $APVM_KO ${APVM_KO_PARAMS[*]}"
 	insmod "$APVM_KO" "${APVM_KO_PARAMS[@]}" || { echo "apvm: insmod failed"; finish 125; }
 fi
+export APVM_REPO APVM_KO APVM_BUILD_DIR APVM_KVER APVM_MODULE
+export APVM_PARAMS="$APVM_KO_PARAMS_STR"
 echo "apvm: guest up after $(cut -d' ' -f1 /proc/uptime) s, running: ${APVM_CMD[*]}"
 
 if [ "$APVM_SHELL" = 1 ]; then
