@@ -8,7 +8,8 @@
  * - success: *ret <= 0xffff, it formats as exactly `AA.DDDD` (7 characters,
  *   lower-case hex) and that parses back to the same APQN;
  * - formatting any 16-bit number and parsing it gives it back; numbers over
- *   0xffff do not format.
+ *   0xffff do not format;
+ * - a NULL context gives the same result.
  */
 #include "fuzz-common.h"
 
@@ -60,6 +61,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_format(ctx, apqn);
 	}
 
+	/* The context is only for the diagnostic: NULL gives the same. */
+	{
+		unsigned int apqn2 = SENTINEL;
+		int r2 = apmatrix_apqn_parse(NULL, text, &apqn2);
+
+		FUZZ_ASSERT(r2 == r && apqn2 == apqn, "NULL ctx: %d/%#x, not %d/%#x",
+		            r2, apqn2, r, apqn);
+	}
 	if (size >= 2)
 		check_format(ctx, (unsigned int)data[0] << 8 | data[1]);
 	if (size >= 3) {

@@ -7,12 +7,13 @@
  * - the result is 0, APMATRIX_WARN_OCTAL, -EINVAL or -ERANGE;
  * - on failure *ret is untouched and there is a one-line diagnostic;
  * - on success *ret is 0..255;
- * - against a model of kstrtoul(): a plain decimal, 0x-hex or 0-octal
- *   number with at most one trailing newline parses to the model's value
- *   (-ERANGE over 255, and for digits that overflow an unsigned long even
- *   with junk after them, as kstrtoul() checks that first), octal above 7
- *   warns, decimal and hex do not; any other text is refused. (A leading '+', which kstrtoul skips, is left
- *   out of the model.)
+ * - against a model of kstrtoul(): a decimal, 0x-hex or 0-octal number,
+ *   after at most one '+' and before at most one newline, parses to the
+ *   model's value (-ERANGE over 255, and for digits that overflow an
+ *   unsigned long even with junk after them, as kstrtoul() checks that
+ *   first); octal above 7 warns, decimal and hex do not; any other text is
+ *   refused;
+ * - a NULL context gives the same result.
  */
 #include "fuzz-common.h"
 
@@ -31,6 +32,8 @@ static int model(const char *s, unsigned long *value, int *octal)
 	int overflow = 0;
 
 	*octal = 0;
+	if (s[0] == '+')    /* kstrtoull() skips one plus sign */
+		s++;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
 	    ((s[2] >= '0' && s[2] <= '9') || (s[2] >= 'a' && s[2] <= 'f') ||
 	     (s[2] >= 'A' && s[2] <= 'F'))) {
@@ -94,7 +97,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_assert_diag(ctx, "an octal warning");
 	}
 
-	if (text[0] != '+' && strlen(text) == size) {
+	/* The context is only for the diagnostic: NULL gives the same. */
+	{
+		unsigned int id2 = SENTINEL;
+		int r2 = apmatrix_id_parse(NULL, text, &id2);
+
+		FUZZ_ASSERT(r2 == r && id2 == id, "NULL ctx: %d/%u, not %d/%u", r2,
+		            id2, r, id);
+	}
+
+	if (strlen(text) == size) {
 		if (well_formed == 2) {
 			FUZZ_ASSERT(r == -ERANGE, "overflow gave %d, not -ERANGE", r);
 		} else if (!well_formed) {
