@@ -291,11 +291,12 @@ predict(const char *adapters, const char *domains, const char *controls)
 
 #define expect_guest(g, a, d, c)                                               \
 	do {                                                                   \
-		ck_assert_str_eq(tc_ids(apmatrix_matrix_get_adapters(g)), a);  \
-		ck_assert_str_eq(tc_ids(apmatrix_matrix_get_domains(g)), d);   \
+		struct apmatrix_matrix *g_ = (g);                              \
+		ck_assert_str_eq(tc_ids(apmatrix_matrix_get_adapters(g_)), a); \
+		ck_assert_str_eq(tc_ids(apmatrix_matrix_get_domains(g_)), d);  \
 		ck_assert_str_eq(                                              \
-			tc_ids(apmatrix_matrix_get_control_domains(g)), c);    \
-		apmatrix_matrix_unref(g);                                      \
+			tc_ids(apmatrix_matrix_get_control_domains(g_)), c);   \
+		apmatrix_matrix_unref(g_);                                     \
 	} while (0)
 
 START_TEST(guest_matrix)
