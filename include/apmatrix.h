@@ -897,6 +897,9 @@ int apmatrix_host_add_card(struct apmatrix_host *host, unsigned int adapter,
 
 /**
  * @brief Remove a card and its queues.
+ *
+ * The configuration masks are left as they are, so a card that is
+ * configured but has no device (its queues missing) can be described.
  * @param host the host
  * @param adapter 0 to 255
  * @return 0, -ENOENT when there is no such card, -EINVAL
@@ -1011,7 +1014,9 @@ int apmatrix_host_set_queue_driver(struct apmatrix_host *host,
 
 /**
  * @brief Bind every queue as the kernel does after a mask change: queues in
- * `apmask` x `aqmask` to the default driver, all others to vfio_ap.
+ * `apmask` x `aqmask` to the default driver, all others to vfio_ap (except
+ * on cards older than CEX4, `hwtype` below 10, which vfio_ap does not take:
+ * those queues are left unbound).
  * @param host the host
  * @return 0, or -EINVAL
  * @since 0.1
@@ -1136,6 +1141,24 @@ int apmatrix_mdev_set_state(struct apmatrix_mdev *mdev, unsigned int state);
  *   start at boot: ap-check refuses the second definition);
  * - warning: every other pair (one active and one defined, or a manual
  *   definition involved): they cannot run at the same time.
+ *
+ * What each finding names (APQN lists are sorted adapter-major and complete;
+ * only the message shortens them with "and N more"):
+ * - shared APQNs: one finding per pair of mdevs, UUIDs in ascending order,
+ *   every shared APQN, the shared adapters and usage domains;
+ * - host pool: the mdev's APQNs inside `apmask` x `aqmask`, and their IDs;
+ * - over limit: the IDs over the limit, and the APQNs they take part in
+ *   (none for control domains);
+ * - not configured: the IDs within the limits that are missing from the
+ *   host configuration; one finding for adapters and usage domains (with the
+ *   APQNs the guest loses), another one for control domains (no APQNs);
+ * - queue missing, queue not bound, adapter filtered: only the configured
+ *   IDs within the limits are looked at, as the kernel does when it filters
+ *   the guest matrix; an adapter filtered finding names the adapters
+ *   dropped and the missing or unbound APQNs that drop them;
+ * - control domains without usage domains: the control domains; no queues:
+ *   the adapters or the usage domains.
+ * An mdev with nothing assigned has no findings.
  * @{
  */
 
@@ -1215,7 +1238,9 @@ struct apmatrix_check *apmatrix_check_unref(struct apmatrix_check *check);
 
 /**
  * @brief Set the host to check against (a reference is taken). Without a
- * host only sharing and control-domain findings are produced.
+ * host only the findings that need no host are produced: shared APQNs,
+ * control domains without usage domains, no queues, and the persistent host
+ * pool (when persistent masks are set).
  * @param check the check
  * @param host the host, or NULL to unset
  * @return 0, or -EINVAL
