@@ -3,9 +3,11 @@
  * bench-check: how apmatrix_check_run() scales.
  *
  * A full host (256 cards x 256 domains, every queue bound to vfio_ap, empty
- * reservation masks) and 100, 1,000 and 10,000 mdevs in three shapes:
+ * reservation masks) and 100, 1,000 and 10,000 mdevs in four shapes:
  *   partition  random rectangles that partition the 65,536 APQNs (no
  *              sharing at all; what a well-run host looks like)
+ *   sparse     no sharing either, 6 APQNs per mdev (1 adapter x 6 domains),
+ *              so the assigned APQNs grow with the mdevs
  *   random     1-4 random adapters x 1-8 random domains per mdev
  *   overlap    clusters of 8 mdevs assigned the same rectangle of a
  *              partition (every APQN has 8 owners: 28 pairs per cluster)
@@ -118,6 +120,25 @@ static void partition(struct shape_mdev *m, unsigned int n, unsigned int copies)
 			bset(&s.d, dm[k]);
 		for (unsigned int c = 0; c < copies; c++)
 			m[r * copies + c] = s;
+	}
+}
+
+/* Mdev i: one adapter x 6 domains, disjoint from every other mdev. */
+static void sparse(struct shape_mdev *m, unsigned int n)
+{
+	unsigned int ad[256], dm[256];
+
+	for (unsigned int i = 0; i < 256; i++)
+		ad[i] = dm[i] = i;
+	shuffle(ad, 256);
+	shuffle(dm, 256);
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int block = (i / 256) * 6 % 252;
+
+		memset(&m[i], 0, sizeof(m[i]));
+		bset(&m[i].a, ad[i % 256]);
+		for (unsigned int k = 0; k < 6; k++)
+			bset(&m[i].d, dm[block + k]);
 	}
 }
 
@@ -267,7 +288,8 @@ out:
 
 int main(int argc, char **argv)
 {
-	static const char *const shapes[] = {"partition", "random", "overlap"};
+	static const char *const shapes[] = {"partition", "sparse", "random",
+					     "overlap"};
 	unsigned int sizes[] = {100, 1000, 10000};
 	unsigned int max =
 		argc > 1 ? (unsigned int)strtoul(argv[1], NULL, 0) : 10000;
@@ -288,7 +310,7 @@ int main(int argc, char **argv)
 	       "shape", "mdevs", "APQNs", "findings", "ms/check", "us/mdev",
 	       "ns/APQN", "us/find", "x time", "x APQNs", "x finds", "naive ms",
 	       "x naive");
-	for (unsigned int s = 0; s < 3; s++) {
+	for (unsigned int s = 0; s < 4; s++) {
 		struct result base = {0};
 
 		if (argc > 2 && strcmp(argv[2], shapes[s]))
@@ -302,6 +324,8 @@ int main(int argc, char **argv)
 			if (s == 0)
 				partition(m, n, 1);
 			else if (s == 1)
+				sparse(m, n);
+			else if (s == 2)
 				random_shape(m, n);
 			else
 				partition(m, n, CLUSTER);
