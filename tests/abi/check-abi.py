@@ -9,7 +9,8 @@
 CHECK is one or more of:
   symbols  the .sym list, the library's dynamic exports (nm -D --defined-only)
            and the functions declared in the header are the same set; every
-           export carries the version node the .sym file puts it in
+           export carries the version node the .sym file puts it in; nodes
+           are LIBAPMATRIX_0.1 first, each inheriting the one before
   prefix   every export starts with apmatrix_; every function, struct, enum,
            enumerator, typedef and macro of the header is prefixed too;
            no bool/_Bool/off_t in the ABI
@@ -190,7 +191,19 @@ def parse_sym(path):
     nodes = {}
     order = []
     for m in re.finditer(r"(\w[\w.]*)\s*\{(.*?)\}\s*([\w.]*)\s*;", text, re.S):
-        node, body = m.group(1), m.group(2)
+        node, body, parent = m.group(1), m.group(2), m.group(3)
+        # House rule: LIBAPMATRIX_0.1 first, each later node inherits the
+        # one before it, and released nodes are only ever appended to.
+        if not re.match(r"^LIBAPMATRIX_\d+\.\d+$", node):
+            fail("symbols", "version node %s is not LIBAPMATRIX_x.y" % node)
+        if not order and node != "LIBAPMATRIX_0.1":
+            fail("symbols", "the first version node is %s, not "
+                 "LIBAPMATRIX_0.1" % node)
+        if order and parent != order[-1]:
+            fail("symbols", "version node %s inherits '%s', not the node "
+                 "before it (%s)" % (node, parent, order[-1]))
+        if not order and parent:
+            fail("symbols", "the first version node inherits %s" % parent)
         order.append(node)
         scope = "global"
         for item in re.split(r"[;\s]+", body):
