@@ -32,6 +32,7 @@ test_range_enodev() {
 	local u ma md
 	u=$(new_mdev)
 	ma=$(max_adapter) md=$(max_domain)
+	setmask apmask -"$ma"
 	expect_write OK "$MATRIX/$u/assign_adapter" "$ma" "adapter = ap_max_adapter_id"
 	expect_write OK "$MATRIX/$u/assign_domain" "$md" "domain = ap_max_domain_id"
 	expect_write OK "$MATRIX/$u/assign_control_domain" "$md" "control domain = max"

@@ -36,7 +36,8 @@ test_write_parse_errors() {
 	expect_write OK $AP/apmask -4
 	u=$(new_mdev)
 	expect_write OK "$MATRIX/$u/ap_config" 0x08,0x4,0x4
-	before=$(readf "$MATRIX/$u/ap_config")
+	rd "$MATRIX/$u/ap_config"
+	before=$RD
 	expect_write EINVAL "$MATRIX/$u/ap_config" 0x08,0x4 "two tokens"
 	expect_write EINVAL "$MATRIX/$u/ap_config" 0x08 "one token"
 	expect_write EINVAL "$MATRIX/$u/ap_config" 0x08,0x4,0xg4 "junk in the third mask"
@@ -51,7 +52,8 @@ test_write_check_order() {
 	expect_write OK $AP/apmask -4,-5
 	a=$(new_mdev) b=$(new_mdev)
 	expect_write OK "$MATRIX/$a/ap_config" 0x08,0x4,0 "a = 04.0001"
-	before=$(readf "$MATRIX/$b/ap_config")
+	rd "$MATRIX/$b/ap_config"
+	before=$RD
 	# host-owned (03.0001) + shared (04.0001) + out of range adapter/domain
 	expect_write EADDRNOTAVAIL "$MATRIX/$b/ap_config" "0x18,0x4,0" "host pool before sharing"
 	expect_write EADDRINUSE "$MATRIX/$b/ap_config" "0x0c,0x4,0" "sharing (04.0001 is a's)"
@@ -75,7 +77,7 @@ test_write_then_unassign() {
 	local u
 	expect_write OK $AP/aqmask -1,-2
 	u=$(new_mdev)
-	expect_write OK "$MATRIX/$u/ap_config" 0xf,0x6,0
+	expect_write OK "$MATRIX/$u/ap_config" 0x0f,0x6,0
 	expect_file "$MATRIX/$u/matrix" $'04.0001\n04.0002\n05.0001\n05.0002\n06.0001\n06.0002\n07.0001\n07.0002\n'
 	expect_write OK "$MATRIX/$u/unassign_adapter" 6
 	expect_file "$MATRIX/$u/ap_config" "$(mask 4 5 7),$(mask 1 2),$ZERO"$'\n'
