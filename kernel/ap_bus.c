@@ -525,6 +525,23 @@ void sim_ap_check_bindings_complete(void)
 	kobject_uevent_env(&sim.ap_root->kobj, KOBJ_CHANGE, envp);
 }
 
+/* As ap_select_domain(): first usage domain in aqmask, once cards exist. */
+void sim_ap_select_domain(void)
+{
+	int dom;
+
+	mutex_lock(&sim.lock);
+	if (sim.ap_domain < 0 && !bitmap_empty(sim.qci_apm, AP_DEVICES)) {
+		for_each_set_bit(dom, sim.qci_aqm, sim.max_apqi + 1) {
+			if (test_bit(dom, sim.aqmask)) {
+				sim.ap_domain = dom;
+				break;
+			}
+		}
+	}
+	mutex_unlock(&sim.lock);
+}
+
 int sim_ap_bus_init(void)
 {
 	int rc;

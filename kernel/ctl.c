@@ -77,6 +77,7 @@ void sim_scan_end(void)
 	sim.scan_in_progress = false;
 	vfio_ap_on_config_changed();
 	mutex_unlock(&sim.lock);
+	sim_ap_select_domain();
 	if (atomic64_inc_return(&sim.scans) == 1) {
 		char *envp[] = { "INITSCAN=done", NULL };
 
@@ -310,7 +311,7 @@ static const struct file_operations ctl_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.write = ctl_write,
-	.llseek = no_llseek,
+	.llseek = noop_llseek,
 };
 
 int sim_ctl_init(void)

@@ -124,22 +124,6 @@ static int __init sim_setup_host(void)
 	return 0;
 }
 
-static void sim_select_domain(void)
-{
-	int dom;
-
-	mutex_lock(&sim.lock);
-	if (!bitmap_empty(sim.qci_apm, AP_DEVICES)) {
-		for_each_set_bit(dom, sim.qci_aqm, sim.max_apqi + 1) {
-			if (test_bit(dom, sim.aqmask)) {
-				sim.ap_domain = dom;
-				break;
-			}
-		}
-	}
-	mutex_unlock(&sim.lock);
-}
-
 static int __init vfio_ap_sim_init(void)
 {
 	int rc;
@@ -168,7 +152,6 @@ static int __init vfio_ap_sim_init(void)
 		mutex_unlock(&sim.scan_lock);
 		goto err_matrix;
 	}
-	sim_select_domain();
 	sim_scan_end();
 	mutex_unlock(&sim.scan_lock);
 

@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/version.h>
 #include "vfio_ap_sim.h"
 
 /* three masks "0x" + 64 digits plus separators, as mainline */
@@ -21,7 +22,11 @@ static struct device *matrix_root;
 static struct device matrix_dev;
 static struct mdev_parent matrix_parent;
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+static int matrix_bus_match(struct device *dev, const struct device_driver *drv)
+#else
 static int matrix_bus_match(struct device *dev, struct device_driver *drv)
+#endif
 {
 	return 1;
 }

@@ -155,6 +155,7 @@ int sim_ap_bus_init(void);
 void sim_ap_bus_exit(void);
 void sim_ap_revise_bindings(void);
 void sim_ap_check_bindings_complete(void);
+void sim_ap_select_domain(void);
 void sim_send_config_uevent(struct device *dev, bool cfg);
 void sim_send_online_uevent(struct device *dev, bool online);
 bool sim_is_card_dev(struct device *dev);

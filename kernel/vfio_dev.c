@@ -269,6 +269,15 @@ const struct vfio_device_ops vfio_ap_sim_dev_ops = {
 	.close_device = vfio_ap_close_device,
 	.ioctl = vfio_ap_ioctl,
 	.request = vfio_ap_request,
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	/* newer cores want iommufd ops even for emulated devices */
+	.bind_iommufd = vfio_iommufd_emulated_bind,
+	.unbind_iommufd = vfio_iommufd_emulated_unbind,
+	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
+#endif
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	.detach_ioas = vfio_iommufd_emulated_detach_ioas,
+#endif
 };
 
 /* debugfs: the simulated CRYCB */
