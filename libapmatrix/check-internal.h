@@ -109,4 +109,7 @@ int apmatrix_finding_set_message(struct apmatrix_finding *finding,
 void apmatrix_report_sort(struct apmatrix_report *report);
 const char *apmatrix_finding_code_name(int code);
 
+/* check.c: tests compare the clean-mdev fast path with the full one. */
+void apmatrix_check_set_fast_path(struct apmatrix_check *check, int on);
+
 #endif /* APMATRIX_CHECK_INTERNAL_H */

@@ -25,6 +25,7 @@ struct apmatrix_check {
 	struct apmatrix_ctx *ctx;
 	struct apmatrix_host *host;
 	int have_persistent;
+	int no_fast_path; /* tests: always take the full path */
 	struct apmatrix_bits persistent_apmask;
 	struct apmatrix_bits persistent_aqmask;
 	struct apmatrix_mdev **mdevs;
@@ -166,6 +167,11 @@ apmatrix_check_set_persistent_masks(struct apmatrix_check *check,
 		check->persistent_aqmask = aqmask->bits;
 	}
 	return 0;
+}
+
+void apmatrix_check_set_fast_path(struct apmatrix_check *check, int on)
+{
+	check->no_fast_path = !on;
 }
 
 /* ------------------------------------------------------------------ */
@@ -677,7 +683,7 @@ static int check_mdev(struct run_state *rs, const struct host_masks *hm,
 	struct apmatrix_bits cfg_a, cfg_d;
 	int r;
 
-	if (mdev_clean(check, hm, m))
+	if (!check->no_fast_path && mdev_clean(check, hm, m))
 		return 0;
 	r = check_shape(rs, m);
 	if (r < 0)

@@ -7,6 +7,7 @@
 
 #include "apmatrix.h"
 #include "testcheck.h"
+#include "check-internal.h"
 #include "testlib.h"
 
 #define U1 "11111111-1111-1111-1111-111111111111"
@@ -756,6 +757,139 @@ START_TEST(random_against_naive)
 }
 END_TEST
 
+/*
+ * The fast path that skips clean mdevs must not change a report: random
+ * nearly clean hosts and mdevs, checked both ways.
+ */
+START_TEST(fast_path_same_report)
+{
+	static char j1[1 << 20], j2[1 << 20];
+	uint32_t seed = 777 + (uint32_t)_i * 7919;
+	struct apmatrix_host *host = tc_host(ctx, "0-31", "0-31", "0-31");
+	struct apmatrix_report *r;
+	unsigned int clean = 0;
+
+	tc_fill(apmatrix_host_get_apmask(host), "");
+	tc_fill(apmatrix_host_get_aqmask(host), "");
+	switch (rnd(&seed) % 4) {
+	case 0:
+		ck_assert_int_eq(apmatrix_host_set_max_ids(host, 63, 15), 0);
+		break;
+	case 1:
+		ck_assert_int_eq(apmatrix_host_set_max_ids(host, 29, 30), 0);
+		break;
+	default:
+		break;
+	}
+	/* Queues missing or not bound, mostly where the mdevs below are. */
+	for (unsigned int k = rnd(&seed) % 6; k; k--) {
+		unsigned int q =
+			APMATRIX_APQN(rnd(&seed) % 32, 1 + rnd(&seed) % 7);
+
+		if (rnd(&seed) % 2)
+			apmatrix_host_remove_queue(host, q);
+		else
+			apmatrix_host_set_queue_driver(host, q, rnd(&seed) % 2);
+	}
+	if (rnd(&seed) % 2)
+		apmatrix_idset_clear(apmatrix_host_get_adapter_mask(host),
+				     rnd(&seed) % 32);
+	if (rnd(&seed) % 2)
+		apmatrix_idset_clear(apmatrix_host_get_usage_domain_mask(host),
+				     rnd(&seed) % 32);
+	if (rnd(&seed) % 2)
+		apmatrix_idset_clear(
+			apmatrix_host_get_control_domain_mask(host),
+			rnd(&seed) % 32);
+	if (rnd(&seed) % 2) {
+		apmatrix_idset_set(apmatrix_host_get_apmask(host),
+				   rnd(&seed) % 32);
+		apmatrix_idset_set(apmatrix_host_get_aqmask(host),
+				   rnd(&seed) % 32);
+	}
+	if (rnd(&seed) % 2) {
+		struct apmatrix_idset *ap = NULL, *aq = NULL;
+
+		ck_assert_int_eq(apmatrix_idset_new(ctx, &ap), 0);
+		ck_assert_int_eq(apmatrix_idset_new(ctx, &aq), 0);
+		apmatrix_idset_set(ap, rnd(&seed) % 32);
+		apmatrix_idset_set(aq, rnd(&seed) % 32);
+		ck_assert_int_eq(
+			apmatrix_check_set_persistent_masks(check, ap, aq), 0);
+		apmatrix_idset_unref(ap);
+		apmatrix_idset_unref(aq);
+	}
+	ck_assert_int_eq(apmatrix_check_set_host(check, host), 0);
+	apmatrix_host_unref(host);
+	for (unsigned int i = 0; i < 60; i++) {
+		static const unsigned int states[] = {
+			0,    ACTIVE,           DEFINED,
+			AUTO, ACTIVE | DEFINED, ACTIVE | AUTO};
+		struct apmatrix_mdev *m = NULL;
+		struct apmatrix_matrix *mx;
+		char uuid[40];
+
+		snprintf(uuid, sizeof(uuid), "%08x-0000-4000-8000-%012x",
+			 rnd(&seed), i);
+		ck_assert_int_eq(apmatrix_mdev_new(ctx, uuid, &m), 0);
+		mx = apmatrix_mdev_get_matrix(m);
+		/* Mostly one adapter and a few domains of their own. */
+		if (rnd(&seed) % 8) {
+			apmatrix_idset_set(apmatrix_matrix_get_adapters(mx),
+					   i % 36);
+			for (unsigned int k = rnd(&seed) % 3 + 1; k; k--)
+				apmatrix_idset_set(
+					apmatrix_matrix_get_domains(mx),
+					(i / 36) * 4 + k +
+						(rnd(&seed) % 8 == 0 ? 20 : 0));
+		}
+		for (unsigned int k = rnd(&seed) % 3; k; k--)
+			apmatrix_idset_set(
+				apmatrix_matrix_get_control_domains(mx),
+				rnd(&seed) % 40);
+		ck_assert_int_eq(
+			apmatrix_mdev_set_state(m, states[rnd(&seed) % 6]), 0);
+		ck_assert_int_eq(apmatrix_check_add_mdev(check, m), 0);
+		apmatrix_mdev_unref(m);
+	}
+	r = tc_run(check);
+	ck_assert_int_lt(apmatrix_report_format_json(r, 0, j1, sizeof(j1)),
+			 (int)sizeof(j1));
+	/* Mdevs with a finding of their own are not clean. */
+	{
+		const char *dirty[60];
+		unsigned int nd = 0;
+
+		for (unsigned int k = 0; k < apmatrix_report_get_count(r);
+		     k++) {
+			const struct apmatrix_finding *f =
+				apmatrix_report_get(r, k);
+			const char *u = apmatrix_finding_get_uuid(f, 0);
+			unsigned int j;
+
+			if (apmatrix_finding_get_code(f) ==
+			    APMATRIX_FINDING_SHARED_APQNS)
+				continue;
+			for (j = 0; j < nd && strcmp(dirty[j], u); j++)
+				;
+			if (j == nd)
+				dirty[nd++] = u;
+		}
+		clean = 60 - nd;
+	}
+	apmatrix_report_unref(r);
+	apmatrix_check_set_fast_path(check, 0);
+	r = tc_run(check);
+	ck_assert_int_lt(apmatrix_report_format_json(r, 0, j2, sizeof(j2)),
+			 (int)sizeof(j2));
+	apmatrix_report_unref(r);
+	ck_assert_msg(strcmp(j1, j2) == 0, "the fast path changed the report");
+	/* Both kinds of mdev were there. */
+	ck_assert_uint_gt(clean, 10);
+	ck_assert_uint_lt(clean, 60);
+}
+END_TEST
+
 /* The report does not depend on the order mdevs were added in. */
 START_TEST(input_order_independent)
 {
@@ -856,6 +990,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, clean_host_no_findings);
 	tcase_add_test(tc, ordering);
 	tcase_add_loop_test(tc, random_against_naive, 0, 3);
+	tcase_add_loop_test(tc, fast_path_same_report, 0, 20);
 	tcase_add_test(tc, input_order_independent);
 	tcase_add_test(tc, lifetimes);
 	suite_add_tcase(s, tc);
