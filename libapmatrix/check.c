@@ -7,10 +7,12 @@
  * bitmap operations.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Out of memory in uthash must not exit: it sets hash_oom in the caller. */
+#define HASH_NONFATAL_OOM 1
+#define uthash_nonfatal_oom(obj) (hash_oom = 1)
 #include <uthash.h>
 
 #include "check-internal.h"
@@ -116,6 +118,7 @@ APMATRIX_EXPORT int apmatrix_check_add_mdev(struct apmatrix_check *check,
 					    struct apmatrix_mdev *mdev)
 {
 	struct check_uuid *e;
+	int hash_oom = 0;
 
 	if (!check)
 		return -EINVAL;
@@ -146,6 +149,11 @@ APMATRIX_EXPORT int apmatrix_check_add_mdev(struct apmatrix_check *check,
 				     "check_add_mdev: out of memory");
 	e->uuid = mdev->uuid;
 	HASH_ADD_KEYPTR(hh, check->uuids, e->uuid, APMATRIX_UUID_LEN, e);
+	if (hash_oom) {
+		free(e);
+		return apmatrix_diag(check->ctx, -ENOMEM,
+				     "check_add_mdev: out of memory");
+	}
 	check->mdevs[check->count++] = apmatrix_mdev_ref(mdev);
 	return 0;
 }
