@@ -37,14 +37,15 @@ report() { # STATUS NAME
 	   sed 's/^/#   /' "$out" | tail -n 60 ;;
 	esac
 }
-reload_module() {
+reload_module() { # [PARAMS]: default = the boot's parameters
 	[ -n "$APVM_KO" ] || return 0
-	local r
+	local r params=${1-$APVM_PARAMS}
 	if grep -q "^$APVM_MODULE " /proc/modules; then
 		r=$(rmmod "$APVM_MODULE" 2>&1) || { echo "rmmod failed: $r"; return 1; }
 	fi
 	# shellcheck disable=SC2086
-	r=$(insmod "$APVM_KO" $APVM_PARAMS 2>&1) || { echo "insmod failed: $r"; return 1; }
+	r=$(insmod "$APVM_KO" $params 2>&1) || { echo "insmod failed: $r"; return 1; }
+	CUR_PARAMS=$params
 }
 # run_test FILE TEST: exit status 0 pass, 77 skip, else fail
 run_test() {
@@ -68,18 +69,27 @@ run_test() {
 
 first=1
 start=$SECONDS
+CUR_PARAMS=$APVM_PARAMS
 for f in "${files[@]}"; do
 	name=${f##*/}
 	name=${name%.sh}
-	if [ $first = 0 ] && [ $RELOAD = 1 ] && ! grep -q '^# apvm: no-reload' "$f"; then
+	# "# apvm: params P..." in a file: reload with those module parameters
+	# (e.g. another topology) for this file only.
+	fparams=$(sed -n 's/^# apvm: params //p' "$f" | head -n1)
+	if [ -n "$fparams" ] && [ "$fparams" != "$CUR_PARAMS" ]; then
+		echo "# reloading $APVM_MODULE with: $fparams"
+		reload_module "$fparams" >"$out" 2>&1 || { report 1 "$name: module reload with $fparams"; continue; }
+	elif [ $first = 0 ] && [ $RELOAD = 1 ] && ! grep -q '^# apvm: no-reload' "$f"; then
 		if ! reload_module >"$out" 2>&1; then
 			report 1 "$name: module reload"
 			continue
 		fi
 	fi
+	export APVM_CUR_PARAMS=$CUR_PARAMS
 	first=0
 	echo "# $name"
 	for t in $(grep -oE '^test_[A-Za-z0-9_]+' "$f"); do
+		[ -n "$APVM_ONLY" ] && ! [[ $t =~ $APVM_ONLY ]] && continue
 		t0=$EPOCHREALTIME
 		(run_test "$f" "$t") >"$out" 2>&1 </dev/null &
 		tpid=$!

@@ -171,6 +171,7 @@ JOB=$BUILD/jobs/${MARKER#APVM-RESULT-}.sh
 	printf 'APVM_KO_PARAMS=('; printf '%q ' "${PARAMS[@]}"; printf ')\n'
 	printf 'APVM_CMD=('; printf '%q ' "${CMD[@]}"; printf ')\n'
 	printf 'export PATH=%q:$PATH\n' "$BUILD/bin"
+	printf 'export APVM_ONLY=%q APVM_TEST_TIMEOUT=%q\n' "${APVM_ONLY:-}" "${APVM_TEST_TIMEOUT:-}"
 } >"$JOB"
 LOG=${LOG:-$BUILD/last-console.log}
 

@@ -38,7 +38,7 @@ test_unload_with_mdevs() {
 	grep -q "leak check ok" <<<"$log" || fail "no 'leak check ok' on unload: $(tail -n3 <<<"$log")"
 	grep -q "LEAK" <<<"$log" && fail "leak reported: $(grep LEAK <<<"$log")"
 	# shellcheck disable=SC2086
-	r=$(insmod "$APVM_KO" $APVM_PARAMS 2>&1) || die "reload failed: $r"
+	r=$(insmod "$APVM_KO" $APVM_CUR_PARAMS 2>&1) || die "reload failed: $r"
 	expect_eq "$(mdevs | wc -l)" 0 "no mdevs after reload"
 	expect_file $AP/bindings "42/42 (complete)"$'\n' "fresh topology after reload"
 }
@@ -49,6 +49,6 @@ test_unload_reload_cycles() {
 		new_mdev >/dev/null
 		r=$(rmmod "$APVM_MODULE" 2>&1) || { fail "rmmod cycle $i: $r"; return; }
 		# shellcheck disable=SC2086
-		r=$(insmod "$APVM_KO" $APVM_PARAMS 2>&1) || die "insmod cycle $i: $r"
+		r=$(insmod "$APVM_KO" $APVM_CUR_PARAMS 2>&1) || die "insmod cycle $i: $r"
 	done
 }
