@@ -2,7 +2,7 @@
 /*
  * vfio_ap simulator: the "ap" bus, its root device and bus attributes.
  *
- * Behaviour follows drivers/s390/crypto/ap_bus.c: the host pool is
+ * Behaviour follows the s390 AP bus core: the host pool is
  * apmask x aqmask; queues inside it bind only default drivers, all other
  * queues only non-default ones (vfio_ap).
  */

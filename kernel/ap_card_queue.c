@@ -81,8 +81,8 @@ static ssize_t card_ap_functions_show(struct device *dev,
 static struct device_attribute dev_attr_card_ap_functions =
 	__ATTR(ap_functions, 0444, card_ap_functions_show, NULL);
 
-static ssize_t card_request_count_show(struct device *dev,
-				       struct device_attribute *attr, char *buf)
+static ssize_t card_reqcnt_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
 {
 	struct sim_card *card = to_sim_card(dev);
 	u64 v;
@@ -93,9 +93,9 @@ static ssize_t card_request_count_show(struct device *dev,
 	return sysfs_emit(buf, "%llu\n", v);
 }
 
-static ssize_t card_request_count_store(struct device *dev,
-					struct device_attribute *attr,
-					const char *buf, size_t count)
+static ssize_t card_reqcnt_store(struct device *dev,
+				 struct device_attribute *attr, const char *buf,
+				 size_t count)
 {
 	struct sim_card *card = to_sim_card(dev);
 	int i, rc;
@@ -112,8 +112,8 @@ static ssize_t card_request_count_store(struct device *dev,
 	return count;
 }
 
-static struct device_attribute dev_attr_card_request_count = __ATTR(
-	request_count, 0644, card_request_count_show, card_request_count_store);
+static struct device_attribute dev_attr_card_request_count =
+	__ATTR(request_count, 0644, card_reqcnt_show, card_reqcnt_store);
 
 static ssize_t zero_count_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)

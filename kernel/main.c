@@ -16,9 +16,7 @@ struct sim_host sim;
 
 static bool apxa = true;
 module_param(apxa, bool, 0444);
-MODULE_PARM_DESC(
-	apxa,
-	"Simulate the APXA facility (256 adapters/domains, CRYCB format 2)");
+MODULE_PARM_DESC(apxa, "Simulate APXA (256 IDs, CRYCB format 2)");
 
 static int max_adapter_id = 255;
 module_param(max_adapter_id, int, 0444);

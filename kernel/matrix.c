@@ -18,6 +18,11 @@
 /* three masks "0x" + 64 digits plus separators, as mainline */
 #define AP_CONFIG_STRLEN (3 * (AP_DEVICES / 4 + 3))
 
+#define MDEV_SHARING_ERR \
+	"Userspace may not assign queue %02lx.%04lx to mdev: already assigned to %s\n"
+#define MDEV_IN_USE_ERR \
+	"Can not reserve queue %02lx.%04lx for host driver: in use by mdev\n"
+
 static struct device *matrix_root;
 static struct device matrix_dev;
 static struct mdev_parent matrix_parent;
@@ -137,10 +142,9 @@ int vfio_ap_in_use(const unsigned long *apm, const unsigned long *aqm)
 			continue;
 		for_each_set_bit(apid, capm, AP_DEVICES)
 			for_each_set_bit(apqi, caqm, AP_DOMAINS)
-				dev_warn_ratelimited(
-					mdev_dev(m->mdev),
-					"Can not reserve queue %02lx.%04lx for host driver: in use by mdev\n",
-					apid, apqi);
+				dev_warn_ratelimited(mdev_dev(m->mdev),
+						     MDEV_IN_USE_ERR, apid,
+						     apqi);
 		return -EADDRINUSE;
 	}
 	return 0;
@@ -155,6 +159,8 @@ static bool vfio_ap_owned_by_host(const unsigned long *apm,
 
 static int vfio_ap_verify_no_sharing(struct ap_matrix_mdev *self)
 {
+	struct device *dev = mdev_dev(self->mdev);
+	const char *owner;
 	DECLARE_BITMAP(apm, AP_DEVICES);
 	DECLARE_BITMAP(aqm, AP_DOMAINS);
 	struct ap_matrix_mdev *m;
@@ -169,13 +175,11 @@ static int vfio_ap_verify_no_sharing(struct ap_matrix_mdev *self)
 		if (!bitmap_and(aqm, self->matrix.aqm, m->matrix.aqm,
 				AP_DOMAINS))
 			continue;
+		owner = dev_name(mdev_dev(m->mdev));
 		for_each_set_bit(apid, apm, AP_DEVICES)
 			for_each_set_bit(apqi, aqm, AP_DOMAINS)
-				dev_warn_ratelimited(
-					mdev_dev(self->mdev),
-					"Userspace may not assign queue %02lx.%04lx to mdev: already assigned to %s\n",
-					apid, apqi,
-					dev_name(mdev_dev(m->mdev)));
+				dev_warn_ratelimited(dev, MDEV_SHARING_ERR,
+						     apid, apqi, owner);
 		return -EADDRINUSE;
 	}
 	return 0;

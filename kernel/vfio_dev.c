@@ -17,8 +17,12 @@
 #define CRYCB_SIZE 256
 #define CRYCB_APCB0 0x00
 #define CRYCB_APCB1 0x80
-#define CRYCB_FORMAT1 1
-#define CRYCB_FORMAT2 3
+
+#define REQ_RELAY_MSG "Relaying device request to user (#%u)\n"
+#define REQ_BLOCKED_MSG \
+	"No device request registered, blocked until released by user\n"
+#define CRYCB_TEXT_FMT \
+	"attached %d\nformat %d\napm %s\naqm %s\nadm %s\nupdates %llu\n"
 
 static void vfio_ap_signal(struct eventfd_ctx *ctx)
 {
@@ -124,15 +128,11 @@ static void vfio_ap_request(struct vfio_device *vdev, unsigned int count)
 	}
 	if (m->req_trigger) {
 		if (!(count % 10))
-			dev_notice_ratelimited(
-				dev, "Relaying device request to user (#%u)\n",
-				count);
+			dev_notice_ratelimited(dev, REQ_RELAY_MSG, count);
 		vfio_ap_signal(m->req_trigger);
 		m->req_signals++;
 	} else if (count == 0) {
-		dev_notice(
-			dev,
-			"No device request registered, blocked until released by user\n");
+		dev_notice(dev, REQ_BLOCKED_MSG);
 	}
 	mutex_unlock(&sim.lock);
 }
@@ -321,10 +321,8 @@ static int crycb_show(struct seq_file *s, void *unused)
 	sim_mask_format(a, sizeof(a), mx->apm, pbits, pbits / 4);
 	sim_mask_format(d, sizeof(d), mx->aqm, qbits, qbits / 4);
 	sim_mask_format(c, sizeof(c), mx->adm, qbits, qbits / 4);
-	seq_printf(
-		s,
-		"attached %d\nformat %d\napm %s\naqm %s\nadm %s\nupdates %llu\n",
-		m->guest, sim.apxa ? 2 : 1, a, d, c, m->crycb_updates);
+	seq_printf(s, CRYCB_TEXT_FMT, m->guest, sim.apxa ? 2 : 1, a, d, c,
+		   m->crycb_updates);
 	mutex_unlock(&sim.lock);
 	return 0;
 }
