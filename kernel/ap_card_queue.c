@@ -22,7 +22,8 @@ int sim_parse_card_type(const char *s, unsigned int *hwtype,
 {
 	if (strlen(s) != 5 || strncasecmp(s, "CEX", 3))
 		return -EINVAL;
-	if (s[3] < '4' || s[3] > '8')
+	/* CEX9 stands for a type newer than the kernel knows (raw 15) */
+	if (s[3] < '4' || s[3] > '9')
 		return -EINVAL;
 	*hwtype = AP_DEVICE_TYPE_CEX4 + (s[3] - '4');
 	switch (s[4]) {
@@ -449,6 +450,11 @@ int sim_queue_set_online(struct sim_queue *q, bool online)
 	struct sim_card *card = q->card;
 
 	mutex_lock(&sim.lock);
+	/* only the zcrypt queue driver has an online switch */
+	if (!q->zcrypt_bound) {
+		mutex_unlock(&sim.lock);
+		return -ENODEV;
+	}
 	if (online && (!card->config || q->chkstop || card->chkstop)) {
 		mutex_unlock(&sim.lock);
 		return -ENODEV;
@@ -596,7 +602,8 @@ int sim_card_add(unsigned int id, unsigned int hwtype, enum sim_mode mode)
 		return -ENOMEM;
 	sim_count_alloc(SIM_CNT_CARD);
 	card->id = id;
-	card->hwtype = hwtype;
+	/* unknown newer types are mapped to CEX8 as mainline does via QACT */
+	card->hwtype = min_t(unsigned int, hwtype, AP_DEVICE_TYPE_CEX8);
 	card->raw_hwtype = hwtype;
 	card->mode = mode;
 	card->config = true;

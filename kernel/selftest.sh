@@ -83,6 +83,10 @@ check "ctl remove_card" OK "$(w $D/ctl 'remove_card 5')"
 check "guest_matrix w/o card" "04.0001" "$(cat $M/guest_matrix)"
 check "ctl add_card" OK "$(w $D/ctl 'add_card 5 CEX7P')"
 check "guest_matrix with card" "04.0001 05.0001" "$(echo $(cat $M/guest_matrix))"
+check "ctl online vfio queue" ENODEV "$(w $D/ctl 'online 5.1 0')"
+check "ctl add newer type" OK "$(w $D/ctl 'add_card 0x10 CEX9C')"
+check "raw_hwtype" "15 14 CEX8C" \
+	"$(echo $(cat $DEV/card10/raw_hwtype $DEV/card10/hwtype $DEV/card10/type))"
 check "ctl config" OK "$(w $D/ctl 'config 5 0')"
 check "deconfigured stays" "04.0001 05.0001" "$(echo $(cat $M/guest_matrix))"
 
