@@ -61,6 +61,7 @@ struct apmatrix_finding {
 	 * of each mdev, and the limit an ID is over. */
 	unsigned int states[2];
 	unsigned int limit;
+	int32_t mdev_index[2]; /* in the check that made it (for sorting) */
 	/* The 128 bits of each UUID: they sort like strcmp() on the text. */
 	uint64_t keys[2][2];
 	char uuids[2][APMATRIX_UUID_LEN + 1];

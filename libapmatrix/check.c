@@ -54,7 +54,8 @@ struct run_state {
 	size_t node_count, node_alloc;
 	uint32_t *pairs; /* (earlier, later) mdev indices */
 	size_t pair_count, pair_alloc;
-	int32_t *seen;
+	int32_t *seen;   /* while claiming; then the UUID rank of each mdev */
+	int32_t current; /* the mdev being checked */
 };
 
 APMATRIX_EXPORT int apmatrix_check_new(struct apmatrix_ctx *ctx,
@@ -253,8 +254,12 @@ static int add_finding(struct run_state *rs, int code, int severity,
 		       const struct apmatrix_mdev *m,
 		       struct apmatrix_finding **ret)
 {
-	return apmatrix_report_add_mdevs(rs->report, code, severity, m, NULL,
-					 ret);
+	int r = apmatrix_report_add_mdevs(rs->report, code, severity, m, NULL,
+					  ret);
+
+	if (r == 0)
+		(*ret)->mdev_index[0] = rs->current;
+	return r;
 }
 
 /* A finding whose APQNs are the product of its adapters and domains. */
@@ -273,18 +278,23 @@ static int product_finding(struct run_state *rs, int code, int severity,
 	return append_product(&f->apqns, a, d);
 }
 
-static int check_pair(struct run_state *rs, const struct apmatrix_mdev *x,
-		      const struct apmatrix_mdev *y)
+static int check_pair(struct run_state *rs, uint32_t i0, uint32_t i1)
 {
-	const struct apmatrix_mdev *m0 = x, *m1 = y;
+	const struct apmatrix_mdev *m0 = rs->check->mdevs[i0];
+	const struct apmatrix_mdev *m1 = rs->check->mdevs[i1];
 	struct apmatrix_finding *f;
 	unsigned int both;
 	int r;
 
-	if (x->key[0] > y->key[0] ||
-	    (x->key[0] == y->key[0] && x->key[1] > y->key[1])) {
-		m0 = y;
-		m1 = x;
+	if (m0->key[0] > m1->key[0] ||
+	    (m0->key[0] == m1->key[0] && m0->key[1] > m1->key[1])) {
+		const struct apmatrix_mdev *t = m0;
+		uint32_t ti = i0;
+
+		m0 = m1;
+		m1 = t;
+		i0 = i1;
+		i1 = ti;
 	}
 	both = m0->state & m1->state;
 	r = apmatrix_report_add_mdevs(
@@ -295,6 +305,8 @@ static int check_pair(struct run_state *rs, const struct apmatrix_mdev *x,
 		m0, m1, &f);
 	if (r < 0)
 		return r;
+	f->mdev_index[0] = (int32_t)i0;
+	f->mdev_index[1] = (int32_t)i1;
 	bits_and(&f->adapters.bits, &m0->matrix.adapters.bits,
 		 &m1->matrix.adapters.bits);
 	bits_and(&f->domains.bits, &m0->matrix.domains.bits,
@@ -720,6 +732,116 @@ static int check_mdev(struct run_state *rs, const struct host_masks *hm,
 	return check_queues(rs, m, host, &cfg_a, &cfg_d);
 }
 
+struct uuid_rank {
+	uint64_t key[2];
+	int32_t index;
+};
+
+static int uuid_rank_cmp(const void *pa, const void *pb)
+{
+	const struct uuid_rank *a = pa, *b = pb;
+
+	if (a->key[0] != b->key[0])
+		return a->key[0] < b->key[0] ? -1 : 1;
+	return (a->key[1] > b->key[1]) - (a->key[1] < b->key[1]);
+}
+
+struct sort_item {
+	uint64_t key;
+	struct apmatrix_finding *f;
+};
+
+/*
+ * Order the findings as apmatrix_report_sort() does, in time linear in the
+ * findings (plus sorting the UUIDs of the mdevs they name): each finding
+ * gets one 56-bit key, severity | code | rank of UUID 0 | rank of UUID 1 |
+ * sub, and a radix sort orders the keys. Falls back to the comparison sort
+ * when memory is short or there are too many mdevs for 24-bit ranks.
+ */
+static void sort_findings(struct run_state *rs)
+{
+	struct apmatrix_report *report = rs->report;
+	unsigned int n = report->count, named = 0;
+	int32_t *rank = rs->seen;
+	struct uuid_rank *ranks = NULL;
+	struct sort_item *a = NULL, *b = NULL;
+
+	if (n < 2)
+		return;
+	if (rs->check->count >= (1u << 24))
+		goto fallback;
+	ranks = malloc(
+		(n < rs->check->count ? 2 * (size_t)n : rs->check->count) *
+		sizeof(*ranks));
+	a = malloc(n * sizeof(*a));
+	b = malloc(n * sizeof(*b));
+	if (!ranks || !a || !b)
+		goto fallback;
+	memset(rank, 0xff, rs->check->count * sizeof(*rank));
+	for (unsigned int i = 0; i < n; i++) {
+		const struct apmatrix_finding *f = report->findings[i];
+
+		for (unsigned int k = 0; k < f->uuid_count; k++) {
+			int32_t m = f->mdev_index[k];
+
+			if (rank[m] >= 0)
+				continue;
+			rank[m] = 0;
+			ranks[named].key[0] = f->keys[k][0];
+			ranks[named].key[1] = f->keys[k][1];
+			ranks[named++].index = m;
+		}
+	}
+	qsort(ranks, named, sizeof(*ranks), uuid_rank_cmp);
+	for (unsigned int k = 0; k < named; k++)
+		rank[ranks[k].index] = (int32_t)k;
+	for (unsigned int i = 0; i < n; i++) {
+		struct apmatrix_finding *f = report->findings[i];
+		uint64_t class =
+			(uint64_t)(f->severity - APMATRIX_SEVERITY_ERROR) << 4 |
+			(uint64_t)f->code;
+
+		a[i].f = f;
+		a[i].key = class << 50 |
+			   (uint64_t)rank[f->mdev_index[0]] << 26 |
+			   (f->uuid_count > 1
+				    ? (uint64_t)rank[f->mdev_index[1]] << 2
+				    : 0) |
+			   (f->sub & 1);
+	}
+	for (unsigned int shift = 0; shift < 56; shift += 8) {
+		size_t count[256] = {0}, pos = 0;
+		struct sort_item *t;
+
+		for (unsigned int i = 0; i < n; i++)
+			count[(a[i].key >> shift) & 0xff]++;
+		if (count[(a[0].key >> shift) & 0xff] == n)
+			continue; /* all alike in this byte */
+		for (unsigned int d = 0; d < 256; d++) {
+			size_t c = count[d];
+
+			count[d] = pos;
+			pos += c;
+		}
+		for (unsigned int i = 0; i < n; i++)
+			b[count[(a[i].key >> shift) & 0xff]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		report->findings[i] = a[i].f;
+	free(ranks);
+	free(a);
+	free(b);
+	return;
+fallback:
+	free(ranks);
+	free(a);
+	free(b);
+	apmatrix_report_sort(report);
+}
+
 APMATRIX_EXPORT int apmatrix_check_run(struct apmatrix_check *check,
 				       unsigned int flags,
 				       struct apmatrix_report **ret)
@@ -766,17 +888,17 @@ APMATRIX_EXPORT int apmatrix_check_run(struct apmatrix_check *check,
 				&m->matrix.domains.bits);
 		if (r < 0)
 			goto out;
+		rs.current = (int32_t)i;
 		r = check_mdev(&rs, &hm, m);
 		if (r < 0)
 			goto out;
 	}
 	for (size_t p = 0; p < rs.pair_count; p++) {
-		r = check_pair(&rs, check->mdevs[rs.pairs[2 * p]],
-			       check->mdevs[rs.pairs[2 * p + 1]]);
+		r = check_pair(&rs, rs.pairs[2 * p], rs.pairs[2 * p + 1]);
 		if (r < 0)
 			goto out;
 	}
-	apmatrix_report_sort(rs.report);
+	sort_findings(&rs);
 	if (rs.report->count > INT32_MAX) {
 		r = -ENOMEM;
 		goto out;
