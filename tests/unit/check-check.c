@@ -672,6 +672,22 @@ START_TEST(ordering)
 }
 END_TEST
 
+/* The radix order of a run equals the comparison sort of the report. */
+static void expect_sorted(struct apmatrix_report *r)
+{
+	unsigned int n = apmatrix_report_get_count(r);
+	const struct apmatrix_finding **before = calloc(n + 1, sizeof(*before));
+
+	ck_assert_ptr_nonnull(before);
+	for (unsigned int i = 0; i < n; i++)
+		before[i] = apmatrix_report_get(r, i);
+	apmatrix_report_sort(r);
+	for (unsigned int i = 0; i < n; i++)
+		ck_assert_msg(before[i] == apmatrix_report_get(r, i),
+			      "finding %u out of order", i);
+	free(before);
+}
+
 /* A tiny deterministic PRNG (xorshift32). */
 static uint32_t rnd(uint32_t *s)
 {
@@ -748,6 +764,7 @@ START_TEST(random_against_naive)
 			found++;
 		}
 	}
+	expect_sorted(r);
 	ck_assert_uint_gt(pairs, 100);
 	ck_assert_uint_eq(found, pairs);
 	ck_assert_uint_eq(apmatrix_report_get_count(r), pairs);
@@ -879,6 +896,9 @@ START_TEST(fast_path_same_report)
 	}
 	apmatrix_report_unref(r);
 	apmatrix_check_set_fast_path(check, 0);
+	r = tc_run(check);
+	expect_sorted(r);
+	apmatrix_report_unref(r);
 	r = tc_run(check);
 	ck_assert_int_lt(apmatrix_report_format_json(r, 0, j2, sizeof(j2)),
 			 (int)sizeof(j2));
