@@ -38,6 +38,25 @@ static char *control_domains = "0-15,0x47";
 module_param(control_domains, charp, 0444);
 MODULE_PARM_DESC(control_domains, "Host control domains: N[-M],...");
 
+static char *apmask;
+module_param(apmask, charp, 0444);
+MODULE_PARM_DESC(apmask, "Initial AP bus apmask (like ap.apmask=)");
+
+static char *aqmask;
+module_param(aqmask, charp, 0444);
+MODULE_PARM_DESC(aqmask, "Initial AP bus aqmask (like ap.aqmask=)");
+
+/* As the ap.apmask= kernel parameter: start from zero, then parse. */
+static int __init sim_parse_initial_mask(const char *str, unsigned long *mask)
+{
+	DECLARE_BITMAP(zero, AP_DEVICES);
+
+	if (!str)
+		return 0;
+	bitmap_zero(zero, AP_DEVICES);
+	return sim_parse_bitmap_str(str, zero, AP_DEVICES, mask);
+}
+
 static int __init sim_parse_cards(void)
 {
 	char *buf, *p, *term, *type;
@@ -103,6 +122,11 @@ static int __init sim_setup_host(void)
 	}
 	bitmap_fill(sim.apmask, AP_DEVICES);
 	bitmap_fill(sim.aqmask, AP_DOMAINS);
+	if (sim_parse_initial_mask(apmask, sim.apmask) ||
+	    sim_parse_initial_mask(aqmask, sim.aqmask)) {
+		pr_err("vfio_ap_sim: bad apmask/aqmask parameter\n");
+		return -EINVAL;
+	}
 	sim.ap_domain = -1;
 	sim.config_time = 30;
 	sim.poll_timeout = 250000;
