@@ -172,6 +172,24 @@ START_TEST(shared_three_way)
 }
 END_TEST
 
+START_TEST(shared_order_second_uuid)
+{
+	struct apmatrix_report *r;
+
+	/* The pair with U3 is found first, the one with U2 sorts first. */
+	tc_add(check, ctx, U1, "1", "1,2", "", ACTIVE);
+	tc_add(check, ctx, U3, "1", "2", "", ACTIVE);
+	tc_add(check, ctx, U2, "1", "1", "", ACTIVE);
+	r = tc_run(check);
+	ck_assert_uint_eq(apmatrix_report_get_count(r), 2);
+	tc_expect(r, 0, APMATRIX_FINDING_SHARED_APQNS, ERR, U1, U2, "01.0001",
+		  "1", "1");
+	tc_expect(r, 1, APMATRIX_FINDING_SHARED_APQNS, ERR, U1, U3, "01.0002",
+		  "1", "2");
+	apmatrix_report_unref(r);
+}
+END_TEST
+
 START_TEST(shared_control_domains_never)
 {
 	struct apmatrix_report *r;
@@ -938,7 +956,8 @@ START_TEST(input_order_independent)
 			 (int)sizeof(j1));
 	ck_assert_int_lt(apmatrix_report_format_json(r2, 0, j2, sizeof(j2)),
 			 (int)sizeof(j2));
-	ck_assert_str_eq(j1, j2);
+	ck_assert_msg(strcmp(j1, j2) == 0,
+		      "the reports differ:\n%.300s\n%.300s", j1, j2);
 	apmatrix_report_unref(r1);
 	apmatrix_report_unref(r2);
 	apmatrix_check_unref(c2);
@@ -991,6 +1010,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, shared_active_both_kinds);
 	tcase_add_test(tc, shared_uuid_order_and_single);
 	tcase_add_test(tc, shared_three_way);
+	tcase_add_test(tc, shared_order_second_uuid);
 	tcase_add_test(tc, shared_control_domains_never);
 	tcase_add_test(tc, shared_truncated_message);
 	tcase_add_test(tc, duplicate_uuid);
