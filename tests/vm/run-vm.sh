@@ -76,6 +76,11 @@ command -v cpio >/dev/null || skip "cpio not installed"
 BUILD=${BUILD:-$REPO/build/vm}
 mkdir -p "$BUILD/jobs" "$BUILD/bin"
 BUILD=$(cd "$BUILD" && pwd)
+case "$BUILD/" in
+/run/*|/proc/*|/sys/*|/dev/*)
+	echo "run-vm.sh: the build dir must be visible in the guest, not under /run, /proc, /sys or /dev" >&2
+	exit 2 ;;
+esac
 
 # ---------------------------------------------------------------- build
 KO=
