@@ -9,8 +9,8 @@
  *   sparse     no sharing either, 6 APQNs per mdev (1 adapter x 6 domains),
  *              so the assigned APQNs grow with the mdevs
  *   random     1-4 random adapters x 1-8 random domains per mdev
- *   overlap    clusters of 8 mdevs assigned the same rectangle of a
- *              partition (every APQN has 8 owners: 28 pairs per cluster)
+ *   overlap    clusters of 10 mdevs assigned the same rectangle of a
+ *              partition (every APQN has 10 owners: 45 pairs per cluster)
  * For each, the median time of apmatrix_check_run() over several runs, the
  * time per mdev and per assigned APQN, and ratios against the 100-mdev run
  * of the same shape measured in this process. A naive O(n^2) pairwise
@@ -27,7 +27,7 @@
 
 #include "apmatrix.h"
 
-#define CLUSTER 8
+#define CLUSTER 10
 
 struct bits {
 	uint64_t w[4];
@@ -99,6 +99,8 @@ static void partition(struct shape_mdev *m, unsigned int n, unsigned int copies)
 	unsigned int rects = n / copies, ga = 1, gd;
 	unsigned int ad[256], dm[256];
 
+	/* Mdevs left over by the division assign nothing. */
+	memset(m, 0, n * sizeof(*m));
 	while ((ga + 1) * (ga + 1) <= rects)
 		ga++;
 	while (rects % ga)
