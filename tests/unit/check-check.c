@@ -350,6 +350,7 @@ START_TEST(host_pool_default_masks)
 	ck_assert_int_eq(apmatrix_check_set_host(check, host), 0);
 	apmatrix_host_unref(host);
 	tc_add(check, ctx, U1, "1", "2", "", ACTIVE);
+	tc_add(check, ctx, U2, "", "", "", ACTIVE | AUTO); /* says nothing */
 	r = tc_run(check);
 	ck_assert_uint_eq(apmatrix_report_get_count(r), 2);
 	tc_expect(r, 0, APMATRIX_FINDING_HOST_POOL_ACTIVE, ERR, U1, NULL,
