@@ -88,8 +88,7 @@ static struct ap_matrix_mdev *vfio_ap_owner(unsigned long apid,
 bool vfio_ap_filter_matrix(struct ap_matrix_mdev *m)
 {
 	struct ap_matrix old = m->shadow;
-	unsigned long apid, apqi;
-	struct sim_queue *q;
+	unsigned long apid;
 
 	bitmap_and(m->shadow.apm, m->matrix.apm, sim.qci_apm, AP_DEVICES);
 	bitmap_and(m->shadow.aqm, m->matrix.aqm, sim.qci_aqm, AP_DOMAINS);
@@ -98,13 +97,9 @@ bool vfio_ap_filter_matrix(struct ap_matrix_mdev *m)
 	for_each_set_bit(apid, m->shadow.apm, AP_DEVICES) {
 		struct sim_card *card = sim.cards[apid];
 
-		for_each_set_bit(apqi, m->shadow.aqm, AP_DOMAINS) {
-			q = card ? card->queues[apqi] : NULL;
-			if (!q || !q->vfio_bound) {
-				clear_bit(apid, m->shadow.apm);
-				break;
-			}
-		}
+		if (!card ||
+		    !bitmap_subset(m->shadow.aqm, card->vfio_bound, AP_DOMAINS))
+			clear_bit(apid, m->shadow.apm);
 	}
 	return memcmp(&old, &m->shadow, sizeof(old)) != 0;
 }
@@ -201,6 +196,7 @@ int sim_vfio_queue_probe(struct device *dev)
 
 	mutex_lock(&sim.lock);
 	q->vfio_bound = true;
+	set_bit(q->dom, q->card->vfio_bound);
 	m = vfio_ap_owner(q->card->id, q->dom);
 	/* during a scan the hot plug happens once, at scan end */
 	if (m && !sim.scan_in_progress && vfio_ap_filter_matrix(m))
@@ -216,6 +212,7 @@ void sim_vfio_queue_remove(struct device *dev)
 
 	mutex_lock(&sim.lock);
 	q->vfio_bound = false;
+	clear_bit(q->dom, q->card->vfio_bound);
 	m = vfio_ap_owner(q->card->id, q->dom);
 	if (m && vfio_ap_filter_matrix(m))
 		vfio_ap_update_guest(m);

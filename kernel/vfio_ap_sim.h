@@ -58,6 +58,8 @@ struct sim_card {
 	u32 functions;
 	u64 request_count;
 	struct sim_queue *queues[AP_DOMAINS];
+	/* domains whose queue is bound to vfio_ap, for fast filtering */
+	DECLARE_BITMAP(vfio_bound, AP_DOMAINS);
 };
 
 struct sim_queue {
