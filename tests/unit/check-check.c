@@ -929,6 +929,65 @@ START_TEST(fast_path_same_report)
 }
 END_TEST
 
+/*
+ * ap-check parity (peers.md 1.2): every configuration ap-check refuses is
+ * flagged with the same APQNs, and is an error once both sides are in the
+ * state ap-check compares (auto vs auto and persistent masks at define,
+ * active vs active and active masks at start).
+ */
+START_TEST(ap_check_parity)
+{
+	struct apmatrix_host *host = tc_host(ctx, "0-15", "0-15", "0-15");
+	struct apmatrix_idset *ap = NULL, *aq = NULL;
+	struct apmatrix_mdev *cand = tc_mdev(ctx, U1, "2,3", "5,6", "5", AUTO);
+	struct apmatrix_report *r;
+
+	/* Active pool: adapter 3, domain 6 stay with the host. */
+	tc_fill(apmatrix_host_get_apmask(host), "3");
+	tc_fill(apmatrix_host_get_aqmask(host), "6");
+	ck_assert_int_eq(apmatrix_host_bind_by_masks(host), 0);
+	ck_assert_int_eq(apmatrix_check_set_host(check, host), 0);
+	apmatrix_host_unref(host);
+	/* Persistent pool: adapter 2, domain 5. */
+	ck_assert_int_eq(apmatrix_idset_new(ctx, &ap), 0);
+	ck_assert_int_eq(apmatrix_idset_new(ctx, &aq), 0);
+	tc_fill(ap, "2");
+	tc_fill(aq, "5");
+	ck_assert_int_eq(apmatrix_check_set_persistent_masks(check, ap, aq), 0);
+	apmatrix_idset_unref(ap);
+	apmatrix_idset_unref(aq);
+	ck_assert_int_eq(apmatrix_check_add_mdev(check, cand), 0);
+	tc_add(check, ctx, U2, "3", "5", "",
+	       AUTO); /* "defined for autostart" */
+	tc_add(check, ctx, U3, "2", "6", "", ACTIVE); /* "already in use" */
+	tc_add(check, ctx, U4, "", "", "7", AUTO);    /* no usage domain */
+
+	/* Define of an autostart mdev: auto vs auto, persistent masks. */
+	r = tc_run(check);
+	tc_expect(r, 0, APMATRIX_FINDING_SHARED_APQNS, ERR, U1, U2, "03.0005",
+		  "3", "5");
+	tc_expect(r, 1, APMATRIX_FINDING_HOST_POOL_ACTIVE, ERR, U1, NULL,
+		  "03.0006", "3", "6");
+	tc_expect(r, 2, APMATRIX_FINDING_HOST_POOL_PERSISTENT, ERR, U1, NULL,
+		  "02.0005", "2", "5");
+	tc_expect(r, 3, APMATRIX_FINDING_CONTROL_WITHOUT_USAGE, ERR, U4, NULL,
+		  "", "", "7");
+	/* Start: against the active mdev, flagged before it runs... */
+	tc_expect(r, 4, APMATRIX_FINDING_SHARED_APQNS, WARN, U1, U3, "02.0006",
+		  "2", "6");
+	apmatrix_report_unref(r);
+	/* ...and an error once both are active. */
+	ck_assert_int_eq(apmatrix_mdev_set_state(cand, ACTIVE | AUTO), 0);
+	r = tc_run(check);
+	tc_expect(r, 0, APMATRIX_FINDING_SHARED_APQNS, ERR, U1, U2, "03.0005",
+		  "3", "5");
+	tc_expect(r, 1, APMATRIX_FINDING_SHARED_APQNS, ERR, U1, U3, "02.0006",
+		  "2", "6");
+	apmatrix_report_unref(r);
+	apmatrix_mdev_unref(cand);
+}
+END_TEST
+
 /* The report does not depend on the order mdevs were added in. */
 START_TEST(input_order_independent)
 {
@@ -1032,6 +1091,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, ordering);
 	tcase_add_loop_test(tc, random_against_naive, 0, 3);
 	tcase_add_loop_test(tc, fast_path_same_report, 0, 20);
+	tcase_add_test(tc, ap_check_parity);
 	tcase_add_test(tc, input_order_independent);
 	tcase_add_test(tc, lifetimes);
 	suite_add_tcase(s, tc);
