@@ -879,6 +879,8 @@ APMATRIX_EXPORT int apmatrix_check_run(struct apmatrix_check *check,
 	}
 	if (check->host)
 		host_masks_init(&hm, check->host);
+	else
+		memset(&hm, 0, sizeof(hm));
 	memset(check->owner, 0xff, APMATRIX_MAX_APQNS * sizeof(*check->owner));
 	/* One pass over the mdevs, so each is read from memory once. */
 	for (unsigned int i = 0; i < check->count; i++) {
