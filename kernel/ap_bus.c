@@ -156,6 +156,8 @@ static ssize_t ap_control_domain_mask_show(SIM_BUS *bus, char *buf)
 {
 	ssize_t rc;
 
+	if (!sim.qci)
+		return sysfs_emit(buf, "not supported\n");
 	mutex_lock(&sim.lock);
 	rc = mask_show(buf, sim.qci_adm);
 	mutex_unlock(&sim.lock);
@@ -167,6 +169,8 @@ static ssize_t ap_usage_domain_mask_show(SIM_BUS *bus, char *buf)
 {
 	ssize_t rc;
 
+	if (!sim.qci)
+		return sysfs_emit(buf, "not supported\n");
 	mutex_lock(&sim.lock);
 	rc = mask_show(buf, sim.qci_aqm);
 	mutex_unlock(&sim.lock);
@@ -178,6 +182,8 @@ static ssize_t ap_adapter_mask_show(SIM_BUS *bus, char *buf)
 {
 	ssize_t rc;
 
+	if (!sim.qci)
+		return sysfs_emit(buf, "not supported\n");
 	mutex_lock(&sim.lock);
 	rc = mask_show(buf, sim.qci_apm);
 	mutex_unlock(&sim.lock);
@@ -424,6 +430,8 @@ static BUS_ATTR_RO(bindings);
 
 static ssize_t features_show(SIM_BUS *bus, char *buf)
 {
+	if (!sim.qci)
+		return sysfs_emit(buf, "-\n");
 	return sysfs_emit(buf, "%s\n",
 			  sim.apxa ? "APSC APXA QACT RC8A" : "APSC QACT RC8A");
 }

@@ -18,6 +18,10 @@ static bool apxa = true;
 module_param(apxa, bool, 0444);
 MODULE_PARM_DESC(apxa, "Simulate APXA (256 IDs, CRYCB format 2)");
 
+static bool qci = true;
+module_param(qci, bool, 0444);
+MODULE_PARM_DESC(qci, "Simulate the QCI facility (qci=0 implies apxa=0)");
+
 static int max_adapter_id = 255;
 module_param(max_adapter_id, int, 0444);
 MODULE_PARM_DESC(max_adapter_id, "Highest adapter ID (QCI Na) with apxa=1");
@@ -109,8 +113,10 @@ static int __init sim_setup_host(void)
 	mutex_init(&sim.scan_lock);
 	mutex_init(&sim.lock);
 	INIT_LIST_HEAD(&sim.mdevs);
-	sim.apxa = apxa;
-	if (apxa) {
+	sim.qci = qci;
+	/* APXA is reported through QCI */
+	sim.apxa = qci && apxa;
+	if (sim.apxa) {
 		if (max_adapter_id < 0 || max_adapter_id > 255 ||
 		    max_domain_id < 0 || max_domain_id > 255)
 			return -EINVAL;

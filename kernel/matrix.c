@@ -90,6 +90,11 @@ bool vfio_ap_filter_matrix(struct ap_matrix_mdev *m)
 	struct ap_matrix old = m->shadow;
 	unsigned long apid;
 
+	/* without QCI the kernel knows no host masks: nothing passes */
+	if (!sim.qci) {
+		memset(&m->shadow, 0, sizeof(m->shadow));
+		return memcmp(&old, &m->shadow, sizeof(old)) != 0;
+	}
 	bitmap_and(m->shadow.apm, m->matrix.apm, sim.qci_apm, AP_DEVICES);
 	bitmap_and(m->shadow.aqm, m->matrix.aqm, sim.qci_aqm, AP_DOMAINS);
 	bitmap_and(m->shadow.adm, m->matrix.adm, sim.qci_adm, AP_DOMAINS);

@@ -104,6 +104,7 @@ struct sim_host {
 	struct mutex scan_lock;
 	/* protects all state below, card/queue fields and all mdevs */
 	struct mutex lock;
+	bool qci; /* PQAP(QCI) available: host masks are known */
 	bool apxa;
 	int max_apid;
 	int max_apqi;
