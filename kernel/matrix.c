@@ -262,11 +262,6 @@ const struct attribute_group *sim_vfio_queue_drv_groups[] = {
 
 /* Per-mdev attributes. */
 
-static int vfio_ap_mdev_max(int which)
-{
-	return which == 0 ? sim.max_apid : sim.max_apqi;
-}
-
 enum vfio_ap_axis { AXIS_APM, AXIS_AQM, AXIS_ADM };
 
 static unsigned long *vfio_ap_axis_mask(struct ap_matrix *mx, int axis)
@@ -298,7 +293,8 @@ static ssize_t vfio_ap_assign(struct device *dev, struct device_attribute *attr,
 
 	mutex_lock(&sim.scan_lock);
 	mutex_lock(&sim.lock);
-	if (id > vfio_ap_mdev_max(axis == AXIS_APM ? 0 : 1)) {
+	/* apm_max = Na, aqm_max = adm_max = Nd (or 63/15 without APXA) */
+	if (id > (axis == AXIS_APM ? sim.max_apid : sim.max_apqi)) {
 		rc = -ENODEV;
 		goto done;
 	}
