@@ -100,6 +100,7 @@ static int ap_device_probe(struct device *dev)
 	struct sim_ap_driver *ap_drv = to_sim_ap_driver(dev->driver);
 	struct sim_queue *q;
 	bool devres;
+	int rc;
 
 	if (sim_is_queue_dev(dev)) {
 		q = to_sim_queue(dev);
@@ -109,6 +110,10 @@ static int ap_device_probe(struct device *dev)
 		if (devres != ap_drv->is_default)
 			return -ENODEV;
 	}
+	/* lets tests model a card or queue that fails to bind */
+	rc = sim_fault_check(&dev->kobj, "probe");
+	if (rc)
+		return rc;
 	return ap_drv->probe ? ap_drv->probe(dev) : 0;
 }
 
