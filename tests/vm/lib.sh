@@ -153,7 +153,7 @@ wait_bindings() {
 	for ((i = 0; i < 100; i++)); do
 		rd $AP/bindings
 		[[ $RD == *"(complete)"* ]] && return 0
-		sleep 0.1
+		snooze 0.1
 	done
 	fail "bindings never became complete: $RD"
 }
@@ -210,21 +210,53 @@ dmesg_mark() { echo "apvm-mark-$1" >/dev/kmsg; }
 # dmesg_since MARK -> kernel log lines after the mark.
 dmesg_since() { dmesg | sed -n "/apvm-mark-$1/,\$p" | tail -n +2; }
 
-# uevents: start_uevents; ...; stop_uevents -> file with the kernel uevents
-# (udevadm monitor --kernel --property) seen in between.
+# snooze SEC: sleep without forking (read with a timeout on a pipe that
+# never gets data).
+snooze() {
+	[ -n "$APVM_SNOOZE_FD" ] || exec {APVM_SNOOZE_FD}<> <(:)
+	read -r -t "$1" -u "$APVM_SNOOZE_FD"
+	return 0
+}
+
+# uevents: start_uevents; ...; f=$(stop_uevents) -> file with the kernel
+# uevents (udevadm monitor --kernel --property) seen in between. Both ends
+# synchronise on a synthetic "change" of /dev/null's device, so no event is
+# lost to timing and no fixed sleep is needed.
+UEV_SYNC=/sys/devices/virtual/mem/null/uevent
+UEV_PAT='/devices/virtual/mem/null (mem)'
+uev_count() { # FILE -> UEVN = number of sync events in FILE
+	local t
+	rd "$1"
+	t=$RD UEVN=0
+	while [[ $t == *"$UEV_PAT"* ]]; do t=${t#*"$UEV_PAT"}; UEVN=$((UEVN + 1)); done
+}
+uev_wait() { # FILE COUNT: wait until COUNT sync events are in FILE
+	local i
+	for ((i = 0; i < 200; i++)); do
+		uev_count "$1"
+		[ "$UEVN" -ge "$2" ] && return 0
+		snooze 0.05
+	done
+	echo "FAIL: uevent monitor out of sync" >&2
+	return 1
+}
 start_uevents() {
 	UEV_FILE=$(mktemp)
 	udevadm monitor --kernel --property >"$UEV_FILE" 2>/dev/null &
 	UEV_PID=$!
 	local i
-	for ((i = 0; i < 50; i++)); do
-		grep -q 'monitor will print' "$UEV_FILE" 2>/dev/null && break
-		sleep 0.05
+	for ((i = 0; i < 200; i++)); do
+		rd "$UEV_FILE"
+		[[ $RD == *"kernel uevent"* ]] && break
+		snooze 0.05
 	done
-	sleep 0.2
+	echo change >$UEV_SYNC
+	uev_wait "$UEV_FILE" 1
+	UEV_N=$UEVN
 }
 stop_uevents() {
-	sleep 0.5
+	echo change >$UEV_SYNC
+	uev_wait "$UEV_FILE" $((UEV_N + 1))
 	kill "$UEV_PID" 2>/dev/null
 	wait "$UEV_PID" 2>/dev/null
 	echo "$UEV_FILE"

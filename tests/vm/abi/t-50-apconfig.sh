@@ -73,6 +73,20 @@ test_write_check_order() {
 	expect_file "$MATRIX/$b/ap_config" "$(mask 5),$(mask 1),$ZERO"$'\n' "b still 05.0001"
 }
 
+test_write_full_length() {
+	local u full
+	setmask aqmask -1
+	u=$(new_mdev)
+	full="$(mask 4),$(mask 1),$(mask 1 0x47)"
+	expect_eq "${#full}" 200 "three full masks are 200 bytes"
+	expect_write OK "$MATRIX/$u/ap_config" "$full"$'\n' "201 bytes: three full masks + newline"
+	expect_file "$MATRIX/$u/ap_config" "$full"$'\n'
+	# mainline kstrndup(buf, AP_CONFIG_STRLEN) and three strsep() calls:
+	# anything after the third mask is never looked at.
+	expect_write OK "$MATRIX/$u/ap_config" "$(mask 5),$(mask 1),0,junk" "fourth token ignored"
+	expect_file "$MATRIX/$u/matrix" $'05.0001\n'
+}
+
 test_write_then_unassign() {
 	local u
 	expect_write OK $AP/aqmask -1,-2

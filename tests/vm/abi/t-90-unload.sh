@@ -43,6 +43,22 @@ test_unload_with_mdevs() {
 	expect_file $AP/bindings "42/42 (complete)"$'\n' "fresh topology after reload"
 }
 
+test_load_uevents() {
+	local f r
+	start_uevents
+	r=$(rmmod "$APVM_MODULE" 2>&1) || fail "rmmod: $r"
+	# shellcheck disable=SC2086
+	r=$(insmod "$APVM_KO" $APVM_CUR_PARAMS 2>&1) || die "insmod: $r"
+	f=$(stop_uevents)
+	grep -q '^INITSCAN=done$' "$f" || fail "no INITSCAN=done uevent after load"
+	grep -q '^BINDINGS=complete$' "$f" || fail "no BINDINGS=complete uevent after load"
+	grep -q '^COMPLETECOUNT=[1-9]' "$f" || fail "no COMPLETECOUNT with BINDINGS=complete"
+	grep -A8 -E 'add +/devices/ap/card00 \(ap\)' "$f" | grep -q '^DEVTYPE=ap_card$' || fail "card add uevent lacks DEVTYPE=ap_card"
+	grep -A8 -E 'add +/devices/ap/card00/00.0001 \(ap\)' "$f" | grep -q '^DEVTYPE=ap_queue$' || fail "queue add uevent lacks DEVTYPE=ap_queue"
+	grep -A8 -E 'add +/devices/vfio_ap/matrix \(matrix\)' "$f" >/dev/null || fail "no add uevent for the matrix device (SUBSYSTEM=matrix)"
+	rm -f "$f"
+}
+
 test_unload_reload_cycles() {
 	local i r
 	for i in 1 2 3; do
