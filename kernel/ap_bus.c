@@ -612,6 +612,7 @@ int sim_drivers_register(void)
 
 	cex4card_driver.driver.dev_groups = sim_card_drv_groups;
 	cex4card_driver.probe = sim_cex4card_probe;
+	cex4card_driver.remove = sim_cex4card_remove;
 	cex4queue_driver.driver.dev_groups = sim_queue_drv_groups;
 	cex4queue_driver.probe = sim_cex4queue_probe;
 	cex4queue_driver.remove = sim_cex4queue_remove;

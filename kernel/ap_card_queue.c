@@ -247,6 +247,11 @@ int sim_card_set_online(struct sim_card *card, bool online)
 	int i;
 
 	mutex_lock(&sim.lock);
+	/* only the zcrypt card driver has an online switch */
+	if (!card->zcrypt_bound) {
+		mutex_unlock(&sim.lock);
+		return -ENODEV;
+	}
 	if (online && (!card->config || card->chkstop)) {
 		mutex_unlock(&sim.lock);
 		return -ENODEV;
@@ -310,9 +315,19 @@ int sim_cex4card_probe(struct device *dev)
 	struct sim_card *card = to_sim_card(dev);
 
 	mutex_lock(&sim.lock);
+	card->zcrypt_bound = true;
 	card->online = true;
 	mutex_unlock(&sim.lock);
 	return 0;
+}
+
+void sim_cex4card_remove(struct device *dev)
+{
+	struct sim_card *card = to_sim_card(dev);
+
+	mutex_lock(&sim.lock);
+	card->zcrypt_bound = false;
+	mutex_unlock(&sim.lock);
 }
 
 /* Queue attributes of the AP bus core (ap_queue.c). */

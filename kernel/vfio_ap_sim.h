@@ -55,6 +55,7 @@ struct sim_card {
 	bool config;
 	bool chkstop;
 	bool online; /* zcrypt card online flag */
+	bool zcrypt_bound; /* bound to cex4card */
 	u32 functions;
 	u64 request_count;
 	struct sim_queue *queues[AP_DOMAINS];
@@ -176,6 +177,7 @@ int sim_set_usage_domains(const unsigned long *aqm);
 int sim_drivers_register(void);
 void sim_drivers_unregister(void);
 int sim_cex4card_probe(struct device *dev);
+void sim_cex4card_remove(struct device *dev);
 int sim_cex4queue_probe(struct device *dev);
 void sim_cex4queue_remove(struct device *dev);
 extern const struct attribute_group *sim_card_drv_groups[];
