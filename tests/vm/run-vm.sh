@@ -17,11 +17,13 @@
 #   --smp N            guest CPUs (default 1)
 #   --timeout SEC      kill the guest after SEC seconds (default 600)
 #   --shell            interactive shell in the guest instead of COMMAND
-#   --log FILE         copy of the console output (default <build>/last-console.log)
+#   --log FILE         copy of the console output (default
+#                      <build>/console-<id>.log, <build>/last-console.log links to it)
 #
 # Exit status: the command's; 77 = skipped (no qemu or no kernel image);
 # 124 = timeout; 125 = guest infrastructure failure (no result marker).
 set -euo pipefail
+trap 'echo "run-vm.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -178,7 +180,11 @@ JOB=$BUILD/jobs/${MARKER#APVM-RESULT-}.sh
 	printf 'export PATH=%q:$PATH\n' "$BUILD/bin"
 	printf 'export APVM_ONLY=%q APVM_TEST_TIMEOUT=%q\n' "${APVM_ONLY:-}" "${APVM_TEST_TIMEOUT:-}"
 } >"$JOB"
-LOG=${LOG:-$BUILD/last-console.log}
+# One log per boot: ctest runs boots in parallel with the same build dir.
+LOG=${LOG:-$BUILD/console-${MARKER#APVM-RESULT-}.log}
+ln -sfn "$LOG" "$BUILD/last-console.log" 2>/dev/null || true
+# keep the 20 newest per-boot logs
+{ ls -1t "$BUILD"/console-*.log 2>/dev/null | tail -n +21 | xargs -r rm -f; } || true
 
 ACCEL=(-accel tcg)
 if [ "${APVM_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then

@@ -90,11 +90,15 @@ test_nodedev_start_mdevctl_defined() {
 	out=$(V nodedev-start "$name" 2>&1) || fail "nodedev-start: $out"
 	expect_exists "$MATRIX/$u" "mdev started through libvirt"
 	expect_file "$MATRIX/$u/matrix" $'04.0047\n'
-	for ((i = 0; i < 20; i++)); do
-		V nodedev-list --cap mdev 2>/dev/null | grep -q "${u//-/_}" && break
-		sleep 0.5
-	done
-	V nodedev-list --cap mdev 2>/dev/null | grep -q "${u//-/_}" || fail "active mdev not listed by libvirt"
+	if pgrep -x systemd-udevd >/dev/null; then
+		for ((i = 0; i < 20; i++)); do
+			V nodedev-list --cap mdev 2>/dev/null | grep -q "${u//-/_}" && break
+			sleep 0.5
+		done
+		V nodedev-list --cap mdev 2>/dev/null | grep -q "${u//-/_}" || fail "active mdev not listed by libvirt"
+	else
+		info "no systemd-udevd (package udev): not checking that libvirt lists the started mdev as active"
+	fi
 	out=$(V nodedev-destroy "$name" 2>&1) || fail "nodedev-destroy: $out"
 	expect_absent "$MATRIX/$u" "stopped through libvirt"
 	V nodedev-undefine "$name" >/dev/null 2>&1 || mdevctl undefine -u "$u" >/dev/null 2>&1
