@@ -199,6 +199,7 @@ QARGS=(
 )
 
 set +e
+trap - ERR
 if [ $SHELL_MODE = 1 ]; then
 	"$QEMU" "${QARGS[@]}"
 	rc=$?
