@@ -104,6 +104,11 @@ test_deconfigured_stays() {
 	expect_file "$MATRIX/$u/guest_matrix" $'04.0001\n04.0002\n05.0001\n05.0002\n' "deconfigured queues stay in the guest"
 	expect_write OK $APDEV/card04/config 1
 	[ -w $SIM/ctl ] || return 0
+	ctl config 5 0
+	expect_file $APDEV/card05/config $'0\n' "ctl config = SCLP deconfigure"
+	expect_file $APDEV/05.0002/config $'0\n'
+	expect_file "$MATRIX/$u/guest_matrix" $'04.0001\n04.0002\n05.0001\n05.0002\n' "deconfigured (ctl) stays in the guest"
+	ctl config 5 1
 	ctl chkstop 5 1
 	expect_file "$MATRIX/$u/guest_matrix" $'04.0001\n04.0002\n05.0001\n05.0002\n' "check-stopped queues stay in the guest"
 	ctl chkstop 5 0

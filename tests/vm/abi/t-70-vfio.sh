@@ -161,8 +161,12 @@ test_cfg_chg_on_host_events() {
 		"run:sysfs-write $SIM/ctl 'remove_card 4'" wait:1:3000 \
 		"run:sysfs-write $SIM/ctl 'add_card 4 CEX8P'" wait:1:3000 \
 		"run:cat $SIM/mdevs/$u/crycb" \
-		"run:sysfs-write $AP/aqmask -3" wait:1:500)
-	expect_eq "$(grep -c '^wait:1:3000=[1-9]' <<<"$out")" 4 "cfg-change on unbind, bind, remove_card, add_card: $(tr '\n' '|' <<<"$out")"
+		"run:sysfs-write $AP/aqmask -3" wait:1:500 \
+		"run:sysfs-write $SIM/ctl 'usage_domains -2'" wait:1:3000 \
+		"run:cat $SIM/mdevs/$u/crycb")
+	expect_eq "$(grep -c '^wait:1:3000=[1-9]' <<<"$out")" 5 "cfg-change on unbind, bind, remove_card, add_card, usage_domains: $(tr '\n' '|' <<<"$out")"
+	expect_line "$out" "aqm $(mask 1)" "host usage domain 2 removed from the guest"
+	ctl usage_domains +2
 	expect_line "$out" "apm $(mask 4)" "unbinding 05.0002 unplugged adapter 5"
 	expect_line "$out" "apm $(mask 4 5)" "card 4 came back"
 	expect_line "$out" "wait:1:500=0" "a mask change that does not alter the guest APCB must not signal"
