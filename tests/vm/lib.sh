@@ -219,7 +219,7 @@ snooze() {
 }
 
 # uevents: start_uevents; ...; f=$(stop_uevents) -> file with the kernel
-# uevents (udevadm monitor --kernel --property) seen in between. Both ends
+# uevents of the ap and matrix subsystems seen in between. Both ends
 # synchronise on a synthetic "change" of /dev/null's device, so no event is
 # lost to timing and no fixed sleep is needed.
 UEV_SYNC=/sys/devices/virtual/mem/null/uevent
@@ -242,7 +242,8 @@ uev_wait() { # FILE COUNT: wait until COUNT sync events are in FILE
 }
 start_uevents() {
 	UEV_FILE=$(mktemp)
-	udevadm monitor --kernel --property >"$UEV_FILE" 2>/dev/null &
+	udevadm monitor --kernel --property --subsystem-match=ap --subsystem-match=matrix \
+		--subsystem-match=mem >"$UEV_FILE" 2>/dev/null &
 	UEV_PID=$!
 	local i
 	for ((i = 0; i < 200; i++)); do

@@ -220,6 +220,7 @@ test_card_config_write() {
 	expect_write EINVAL $c/config 2 "card config accepts only 0/1"
 	expect_write EINVAL $c/config x
 	expect_write ENODEV $c/online 1 "online=1 on a deconfigured card"
+	expect_write ENODEV $APDEV/02.0003/online 1 "queue online=1 while deconfigured"
 	expect_write OK $c/config $'1\n'
 	expect_file $c/config $'1\n'
 	expect_file $APDEV/02.0003/config $'1\n'

@@ -122,6 +122,7 @@ test_wrong_driver_bind_refused() {
 	expect_driver 02.0003 none "02.0003 must not bind vfio_ap"
 	expect_write OK $AP/drivers/cex4queue/bind 02.0003
 	expect_driver 02.0003 cex4queue
+	expect_write EBUSY $AP/drivers/cex4queue/bind 02.0003 "bind of an already bound device (driver core)"
 }
 
 test_in_use_ebusy() {
