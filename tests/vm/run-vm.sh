@@ -10,6 +10,7 @@
 #   --build-dir DIR    where the initramfs, helpers and logs go
 #                      (default: $APVM_BUILD_DIR or <repo>/build/vm)
 #   --param NAME=VAL   module parameter (repeatable)
+#   --env NAME=VAL     environment variable for the guest command (repeatable)
 #   --no-module        do not build/load our module (harness self-test)
 #   --no-build         use what a previous run built (ctest fixtures)
 #   --build-only       build module, helpers and initramfs, then exit
@@ -31,6 +32,7 @@ REPO=$(cd "$HERE/../.." && pwd)
 KVER=${APVM_KVER:-}
 BUILD=${APVM_BUILD_DIR:-}
 PARAMS=()
+ENVS=()
 NO_MODULE=0 NO_BUILD=0 BUILD_ONLY=0 SHELL_MODE=0
 MEM=${APVM_MEM:-1024} SMP=${APVM_SMP:-1} TIMEOUT=${APVM_TIMEOUT:-600}
 LOG=
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--kver) KVER=$2; shift 2 ;;
 	--build-dir) BUILD=$2; shift 2 ;;
 	--param) PARAMS+=("$2"); shift 2 ;;
+	--env) ENVS+=("$2"); shift 2 ;;
 	--no-module) NO_MODULE=1; shift ;;
 	--no-build) NO_BUILD=1; shift ;;
 	--build-only) BUILD_ONLY=1; shift ;;
@@ -179,6 +182,7 @@ JOB=$BUILD/jobs/${MARKER#APVM-RESULT-}.sh
 	printf 'APVM_CMD=('; printf '%q ' "${CMD[@]}"; printf ')\n'
 	printf 'export PATH=%q:$PATH\n' "$BUILD/bin"
 	printf 'export APVM_ONLY=%q APVM_TEST_TIMEOUT=%q\n' "${APVM_ONLY:-}" "${APVM_TEST_TIMEOUT:-}"
+	for e in "${ENVS[@]}"; do printf 'export %q\n' "$e"; done
 } >"$JOB"
 # One log per boot: ctest runs boots in parallel with the same build dir.
 LOG=${LOG:-$BUILD/console-${MARKER#APVM-RESULT-}.log}
