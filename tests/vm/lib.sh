@@ -232,7 +232,7 @@ uev_count() { # FILE -> UEVN = number of sync events in FILE
 }
 uev_wait() { # FILE COUNT: wait until COUNT sync events are in FILE
 	local i
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		uev_count "$1"
 		[ "$UEVN" -ge "$2" ] && return 0
 		snooze 0.05

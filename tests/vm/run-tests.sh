@@ -10,7 +10,7 @@
 # "N passed, N failed". Exit status 1 if anything failed.
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export PATH="$APVM_BUILD_DIR/bin:$PATH"
-TEST_TIMEOUT=${APVM_TEST_TIMEOUT:-120}
+TEST_TIMEOUT=${APVM_TEST_TIMEOUT:-300}
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 
