@@ -210,12 +210,21 @@ if [ $SHELL_MODE = 1 ]; then
 	rm -f "$JOB"
 	exit $rc
 fi
-timeout -k 10 "$TIMEOUT" "$QEMU" "${QARGS[@]}" </dev/null 2>&1 | tee "$LOG"
-qrc=${PIPESTATUS[0]}
+# A boot that dies before the guest command starts (seen once under TCG on
+# a loaded host: an early-boot panic) says nothing about the code under
+# test: boot once more. A failure after "guest up" is never retried.
+for attempt in 1 2; do
+	timeout -k 10 "$TIMEOUT" "$QEMU" "${QARGS[@]}" </dev/null 2>&1 | tee "$LOG"
+	qrc=${PIPESTATUS[0]}
+	result=$(tr -d '\r' <"$LOG" | sed -n "s/^$MARKER=\([0-9]*\)\$/\1/p" | tail -n1)
+	[ -n "$result" ] && break
+	grep -q 'apvm: guest up' "$LOG" && break
+	[ "$qrc" = 124 ] || [ "$qrc" = 137 ] && break
+	[ $attempt = 1 ] && echo "apvm: the guest died before it came up; booting again" >&2
+done
 set -e
 rm -f "$JOB"
 t2=$(date +%s.%N)
-result=$(tr -d '\r' <"$LOG" | sed -n "s/^$MARKER=\([0-9]*\)\$/\1/p" | tail -n1)
 awk -v a="$t0" -v b="$t1" -v c="$t2" -v q="$qrc" \
 	'BEGIN { printf "apvm: build %.1fs, boot+run %.1fs (qemu exit %s)\n", b - a, c - b, q }' >&2
 if [ -z "$result" ]; then
