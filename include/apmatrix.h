@@ -13,7 +13,8 @@
  * - Bad arguments give -EINVAL; nothing aborts, asserts or exits.
  * - After a failure (and after a success that carries a warning), a one-line
  *   message naming what was wrong and where is available from
- *   apmatrix_get_diagnostic().
+ *   apmatrix_get_diagnostic(). A call given a NULL object has no context to
+ *   record it in, and only returns -EINVAL.
  * - Every action takes an `unsigned int flags` that must be 0 or a
  *   combination of documented bits, otherwise -EINVAL.
  * - `_unref()` accepts NULL and always returns NULL.

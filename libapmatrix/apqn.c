@@ -297,8 +297,12 @@ APMATRIX_EXPORT int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list,
 	size_t nparsed = 0, cap = 0, off = 0, len, total;
 	unsigned int i, j, k;
 
-	if (!list || !text || !apmatrix_flags_ok(flags, 0))
+	if (!list || !text)
 		return -EINVAL;
+	if (!apmatrix_flags_ok(flags, 0))
+		return apmatrix_diag(list->ctx, -EINVAL,
+				     "apqn_list_parse: unknown flags 0x%x",
+				     flags);
 	len = strlen(text);
 	while (off < len) {
 		char why[128], q[APMATRIX_QUOTE_SIZE];

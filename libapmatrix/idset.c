@@ -444,8 +444,11 @@ APMATRIX_EXPORT int apmatrix_idset_parse(struct apmatrix_idset *set,
 	int relative = 0;
 	int r;
 
-	if (!set || !text || !apmatrix_flags_ok(flags, 0))
+	if (!set || !text)
 		return -EINVAL;
+	if (!apmatrix_flags_ok(flags, 0))
+		return apmatrix_diag(set->ctx, -EINVAL,
+				     "idset_parse: unknown flags 0x%x", flags);
 	st.ctx = set->ctx;
 	st.text = text;
 	st.len = strlen(text);
@@ -481,7 +484,8 @@ APMATRIX_EXPORT int apmatrix_idset_parse(struct apmatrix_idset *set,
 			       syntax == APMATRIX_SYNTAX_CHZDEV);
 		break;
 	default:
-		return -EINVAL;
+		return apmatrix_diag(st.ctx, -EINVAL,
+				     "idset_parse: unknown syntax %u", syntax);
 	}
 	if (r < 0)
 		return r;

@@ -493,8 +493,11 @@ APMATRIX_EXPORT int apmatrix_matrix_parse(struct apmatrix_matrix *matrix,
 					  const char *text, unsigned int syntax,
 					  unsigned int flags)
 {
-	if (!matrix || !text || !apmatrix_flags_ok(flags, 0))
+	if (!matrix || !text)
 		return -EINVAL;
+	if (!apmatrix_flags_ok(flags, 0))
+		return apmatrix_diag(matrix->ctx, -EINVAL,
+				     "matrix_parse: unknown flags 0x%x", flags);
 	switch (syntax) {
 	case APMATRIX_MATRIX_AP_CONFIG:
 		return parse_ap_config(matrix, text);
@@ -503,7 +506,8 @@ APMATRIX_EXPORT int apmatrix_matrix_parse(struct apmatrix_matrix *matrix,
 	case APMATRIX_MATRIX_CONTROL_DOMAINS:
 		return parse_control_domains(matrix, text);
 	default:
-		return -EINVAL;
+		return apmatrix_diag(matrix->ctx, -EINVAL,
+				     "matrix_parse: unknown syntax %u", syntax);
 	}
 }
 

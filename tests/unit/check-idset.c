@@ -721,6 +721,48 @@ START_TEST(test_diag_quoting)
 }
 END_TEST
 
+/* Regression (found by the fuzz harness review): bad syntax or flags must
+ * name themselves in the diagnostic, like bad text does. */
+START_TEST(test_parse_bad_syntax_diag)
+{
+	struct apmatrix_idset *set = NULL;
+	struct apmatrix_matrix *m = NULL;
+	struct apmatrix_apqn_list *l = NULL;
+
+	ck_assert_int_eq(apmatrix_idset_new(ctx, &set), 0);
+	ck_assert_int_eq(apmatrix_idset_parse(set, "1", 99, 0), -EINVAL);
+	ck_assert_ptr_nonnull(
+		strstr(apmatrix_get_diagnostic(ctx), "unknown syntax 99"));
+	ck_assert_int_eq(
+		apmatrix_idset_parse(set, "1", APMATRIX_SYNTAX_LIST, 8),
+		-EINVAL);
+	ck_assert_ptr_nonnull(
+		strstr(apmatrix_get_diagnostic(ctx), "unknown flags 0x8"));
+	ck_assert_int_eq(apmatrix_idset_count(set), 0);
+
+	ck_assert_int_eq(apmatrix_matrix_new(ctx, &m), 0);
+	ck_assert_int_eq(apmatrix_matrix_parse(m, "0x8,0x8,0x8", 7, 0),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(
+		strstr(apmatrix_get_diagnostic(ctx), "unknown syntax 7"));
+	ck_assert_int_eq(apmatrix_matrix_parse(m, "0x8,0x8,0x8",
+					       APMATRIX_MATRIX_AP_CONFIG, 2),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(
+		strstr(apmatrix_get_diagnostic(ctx), "unknown flags 0x2"));
+
+	ck_assert_int_eq(apmatrix_apqn_list_new(ctx, &l), 0);
+	ck_assert_int_eq(apmatrix_apqn_list_parse(l, "04.0001", 1), -EINVAL);
+	ck_assert_ptr_nonnull(
+		strstr(apmatrix_get_diagnostic(ctx), "unknown flags 0x1"));
+	ck_assert_int_eq(apmatrix_apqn_list_get_count(l), 0);
+
+	apmatrix_apqn_list_unref(l);
+	apmatrix_matrix_unref(m);
+	apmatrix_idset_unref(set);
+}
+END_TEST
+
 static Suite *idset_suite(void)
 {
 	Suite *s = suite_create("idset");
@@ -744,6 +786,7 @@ static Suite *idset_suite(void)
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_id_parse);
 	tcase_add_test(tc, test_diag_quoting);
+	tcase_add_test(tc, test_parse_bad_syntax_diag);
 	suite_add_tcase(s, tc);
 	return s;
 }
