@@ -215,6 +215,9 @@ static int append_product(struct apmatrix_apqn_list *list,
 
 	bits_foreach (d, domains)
 		doms[nd++] = (uint16_t)d;
+	/* An empty product may leave the list without storage at all. */
+	if (nd == 0 || bits_empty(adapters))
+		return 0;
 	r = list_reserve(list, (size_t)bits_count(adapters) * nd);
 	if (r < 0)
 		return r;
