@@ -157,42 +157,34 @@ static ssize_t ap_domain_store(SIM_BUS *bus, const char *buf, size_t count)
 }
 static BUS_ATTR_RW(ap_domain);
 
-static ssize_t ap_control_domain_mask_show(SIM_BUS *bus, char *buf)
+/* The QCI masks, or what mainline prints on a machine without QCI. */
+static ssize_t qci_mask_show(char *buf, const unsigned long *mask)
 {
 	ssize_t rc;
 
 	if (!sim.qci)
 		return sysfs_emit(buf, "not supported\n");
 	mutex_lock(&sim.lock);
-	rc = mask_show(buf, sim.qci_adm);
+	rc = mask_show(buf, mask);
 	mutex_unlock(&sim.lock);
 	return rc;
+}
+
+static ssize_t ap_control_domain_mask_show(SIM_BUS *bus, char *buf)
+{
+	return qci_mask_show(buf, sim.qci_adm);
 }
 static BUS_ATTR_RO(ap_control_domain_mask);
 
 static ssize_t ap_usage_domain_mask_show(SIM_BUS *bus, char *buf)
 {
-	ssize_t rc;
-
-	if (!sim.qci)
-		return sysfs_emit(buf, "not supported\n");
-	mutex_lock(&sim.lock);
-	rc = mask_show(buf, sim.qci_aqm);
-	mutex_unlock(&sim.lock);
-	return rc;
+	return qci_mask_show(buf, sim.qci_aqm);
 }
 static BUS_ATTR_RO(ap_usage_domain_mask);
 
 static ssize_t ap_adapter_mask_show(SIM_BUS *bus, char *buf)
 {
-	ssize_t rc;
-
-	if (!sim.qci)
-		return sysfs_emit(buf, "not supported\n");
-	mutex_lock(&sim.lock);
-	rc = mask_show(buf, sim.qci_apm);
-	mutex_unlock(&sim.lock);
-	return rc;
+	return qci_mask_show(buf, sim.qci_apm);
 }
 static BUS_ATTR_RO(ap_adapter_mask);
 
