@@ -179,16 +179,53 @@ static inline void bits_limit(struct apmatrix_bits *b, unsigned int max)
 /* Objects shared across files                                         */
 
 /*
- * An ID set is either free-standing (owner == NULL, own refcount) or
- * embedded in another object (a matrix, a host, a report), in which case
- * ref/unref act on the owner through owner_ref/owner_unref.
+ * The references of an object that may be embedded in another one (an ID
+ * set in a matrix or host, a matrix in an mdev, an APQN list in a report).
+ * A free-standing object counts its own references (count starts at 1); an
+ * embedded one forwards them to its owner; one embedded without an owner
+ * (count 0) is neither counted nor freed.
  */
-struct apmatrix_idset {
-	int refcount;
-	struct apmatrix_ctx *ctx;
+struct apmatrix_refs {
+	int count;
 	void *owner;
 	void (*owner_ref)(void *owner);
 	void (*owner_unref)(void *owner);
+};
+
+static inline void apmatrix_refs_embed(struct apmatrix_refs *r, void *owner,
+                                       void (*owner_ref)(void *),
+                                       void (*owner_unref)(void *))
+{
+	r->count = 0;
+	r->owner = owner;
+	r->owner_ref = owner_ref;
+	r->owner_unref = owner_unref;
+}
+
+static inline void apmatrix_refs_get(struct apmatrix_refs *r)
+{
+	if (r->owner) {
+		if (r->owner_ref)
+			r->owner_ref(r->owner);
+	} else if (r->count > 0) {
+		r->count++;
+	}
+}
+
+/* Drop a reference; 1 when the object itself must now be freed. */
+static inline int apmatrix_refs_put(struct apmatrix_refs *r)
+{
+	if (r->owner) {
+		if (r->owner_unref)
+			r->owner_unref(r->owner);
+		return 0;
+	}
+	return r->count > 0 && --r->count == 0;
+}
+
+struct apmatrix_idset {
+	struct apmatrix_refs refs;
+	struct apmatrix_ctx *ctx;
 	struct apmatrix_bits bits;
 };
 
@@ -199,12 +236,8 @@ void apmatrix_idset_init_embedded(struct apmatrix_idset *set,
                                   void (*owner_unref)(void *));
 
 struct apmatrix_matrix {
-	int refcount;
+	struct apmatrix_refs refs;
 	struct apmatrix_ctx *ctx;
-	/* Non-NULL when embedded in another object (an mdev). */
-	void *owner;
-	void (*owner_ref)(void *owner);
-	void (*owner_unref)(void *owner);
 	struct apmatrix_idset adapters;
 	struct apmatrix_idset domains;
 	struct apmatrix_idset controls;
@@ -216,11 +249,8 @@ void apmatrix_matrix_init_embedded(struct apmatrix_matrix *m,
                                    void (*owner_unref)(void *));
 
 struct apmatrix_apqn_list {
-	int refcount;
+	struct apmatrix_refs refs;
 	struct apmatrix_ctx *ctx;
-	void *owner;
-	void (*owner_ref)(void *owner);
-	void (*owner_unref)(void *owner);
 	unsigned int count;
 	unsigned int alloc;
 	uint16_t *apqns; /* sorted ascending, distinct */

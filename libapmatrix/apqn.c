@@ -118,7 +118,7 @@ APMATRIX_EXPORT int apmatrix_apqn_list_new(struct apmatrix_ctx *ctx,
 	list = calloc(1, sizeof(*list));
 	if (!list)
 		return -ENOMEM;
-	list->refcount = 1;
+	list->refs.count = 1;
 	list->ctx = apmatrix_ref(ctx);
 	*ret = list;
 	return 0;
@@ -131,9 +131,7 @@ void apmatrix_apqn_list_init_embedded(struct apmatrix_apqn_list *list,
 {
 	memset(list, 0, sizeof(*list));
 	list->ctx = ctx;
-	list->owner = owner;
-	list->owner_ref = owner_ref;
-	list->owner_unref = owner_unref;
+	apmatrix_refs_embed(&list->refs, owner, owner_ref, owner_unref);
 }
 
 void apmatrix_apqn_list_release(struct apmatrix_apqn_list *list)
@@ -151,13 +149,7 @@ apmatrix_apqn_list_ref(struct apmatrix_apqn_list *list)
 {
 	if (!list)
 		return NULL;
-	if (list->owner) {
-		if (list->owner_ref)
-			list->owner_ref(list->owner);
-	} else if (list->refcount > 0) {
-		/* Embedded without an owner (refcount 0): not counted. */
-		list->refcount++;
-	}
+	apmatrix_refs_get(&list->refs);
 	return list;
 }
 
@@ -166,13 +158,7 @@ apmatrix_apqn_list_unref(struct apmatrix_apqn_list *list)
 {
 	if (!list)
 		return NULL;
-	if (list->owner) {
-		if (list->owner_unref)
-			list->owner_unref(list->owner);
-		return NULL;
-	}
-	/* An embedded object without an owner is never freed here. */
-	if (list->refcount <= 0 || --list->refcount > 0)
+	if (!apmatrix_refs_put(&list->refs))
 		return NULL;
 	apmatrix_apqn_list_release(list);
 	apmatrix_unref(list->ctx);

@@ -37,7 +37,7 @@ APMATRIX_EXPORT int apmatrix_idset_new(struct apmatrix_ctx *ctx,
 	set = calloc(1, sizeof(*set));
 	if (!set)
 		return -ENOMEM;
-	set->refcount = 1;
+	set->refs.count = 1;
 	set->ctx = apmatrix_ref(ctx);
 	*ret = set;
 	return 0;
@@ -50,9 +50,7 @@ void apmatrix_idset_init_embedded(struct apmatrix_idset *set,
 {
 	memset(set, 0, sizeof(*set));
 	set->ctx = ctx;
-	set->owner = owner;
-	set->owner_ref = owner_ref;
-	set->owner_unref = owner_unref;
+	apmatrix_refs_embed(&set->refs, owner, owner_ref, owner_unref);
 }
 
 APMATRIX_EXPORT struct apmatrix_idset *
@@ -60,13 +58,7 @@ apmatrix_idset_ref(struct apmatrix_idset *set)
 {
 	if (!set)
 		return NULL;
-	if (set->owner) {
-		if (set->owner_ref)
-			set->owner_ref(set->owner);
-	} else if (set->refcount > 0) {
-		/* Embedded without an owner (refcount 0): not counted. */
-		set->refcount++;
-	}
+	apmatrix_refs_get(&set->refs);
 	return set;
 }
 
@@ -75,13 +67,7 @@ apmatrix_idset_unref(struct apmatrix_idset *set)
 {
 	if (!set)
 		return NULL;
-	if (set->owner) {
-		if (set->owner_unref)
-			set->owner_unref(set->owner);
-		return NULL;
-	}
-	/* An embedded object without an owner is never freed here. */
-	if (set->refcount <= 0 || --set->refcount > 0)
+	if (!apmatrix_refs_put(&set->refs))
 		return NULL;
 	apmatrix_unref(set->ctx);
 	free(set);

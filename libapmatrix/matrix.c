@@ -57,7 +57,7 @@ APMATRIX_EXPORT int apmatrix_matrix_new(struct apmatrix_ctx *ctx,
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
-	m->refcount = 1;
+	m->refs.count = 1;
 	m->ctx = apmatrix_ref(ctx);
 	init_sets(m, ctx);
 	*ret = m;
@@ -71,9 +71,7 @@ void apmatrix_matrix_init_embedded(struct apmatrix_matrix *m,
 {
 	memset(m, 0, sizeof(*m));
 	m->ctx = ctx;
-	m->owner = owner;
-	m->owner_ref = owner_ref;
-	m->owner_unref = owner_unref;
+	apmatrix_refs_embed(&m->refs, owner, owner_ref, owner_unref);
 	init_sets(m, ctx);
 }
 
@@ -82,13 +80,7 @@ apmatrix_matrix_ref(struct apmatrix_matrix *matrix)
 {
 	if (!matrix)
 		return NULL;
-	if (matrix->owner) {
-		if (matrix->owner_ref)
-			matrix->owner_ref(matrix->owner);
-	} else if (matrix->refcount > 0) {
-		/* Embedded without an owner (refcount 0): not counted. */
-		matrix->refcount++;
-	}
+	apmatrix_refs_get(&matrix->refs);
 	return matrix;
 }
 
@@ -97,13 +89,7 @@ apmatrix_matrix_unref(struct apmatrix_matrix *matrix)
 {
 	if (!matrix)
 		return NULL;
-	if (matrix->owner) {
-		if (matrix->owner_unref)
-			matrix->owner_unref(matrix->owner);
-		return NULL;
-	}
-	/* An embedded object without an owner is never freed here. */
-	if (matrix->refcount <= 0 || --matrix->refcount > 0)
+	if (!apmatrix_refs_put(&matrix->refs))
 		return NULL;
 	apmatrix_unref(matrix->ctx);
 	free(matrix);

@@ -156,7 +156,7 @@ START_TEST(test_list_basic)
 	ck_assert_int_eq(apmatrix_apqn_list_contains(NULL, 0), 0);
 	ck_assert_uint_eq(apmatrix_apqn_list_get_count(NULL), 0);
 	ck_assert_ptr_eq(apmatrix_apqn_list_ref(l), l);
-	ck_assert_int_eq(l->refcount, 2);
+	ck_assert_int_eq(l->refs.count, 2);
 	ck_assert_ptr_null(apmatrix_apqn_list_unref(l));
 	ck_assert_ptr_null(apmatrix_apqn_list_unref(l));
 	ck_assert_int_eq(ctx->refcount, 1);

@@ -89,7 +89,7 @@ START_TEST(test_new_ref_unref)
 	ck_assert_ptr_null(apmatrix_idset_get_ctx(NULL));
 	ck_assert_int_eq(ctx->refcount, 2);
 	ck_assert_ptr_eq(apmatrix_idset_ref(s), s);
-	ck_assert_int_eq(s->refcount, 2);
+	ck_assert_int_eq(s->refs.count, 2);
 	ck_assert_ptr_null(apmatrix_idset_unref(s));
 	ck_assert_uint_eq(apmatrix_idset_count(s), 0);
 	ck_assert_ptr_null(apmatrix_idset_unref(s));
@@ -126,7 +126,7 @@ START_TEST(test_embedded)
 	ck_assert_ptr_null(apmatrix_idset_unref(&o.set));
 	ck_assert_ptr_null(apmatrix_idset_unref(&o.set));
 	ck_assert_int_eq(o.refs, 0);
-	ck_assert_int_eq(o.set.refcount, 0);
+	ck_assert_int_eq(o.set.refs.count, 0);
 	/* Embedded sets do not hold the context. */
 	ck_assert_int_eq(ctx->refcount, 1);
 	ck_assert_int_eq(
@@ -140,7 +140,7 @@ START_TEST(test_embedded)
 	ck_assert_ptr_eq(apmatrix_idset_ref(&o.set), &o.set);
 	ck_assert_ptr_null(apmatrix_idset_unref(&o.set));
 	ck_assert_ptr_null(apmatrix_idset_unref(&o.set));
-	ck_assert_int_eq(o.set.refcount, 0);
+	ck_assert_int_eq(o.set.refs.count, 0);
 }
 END_TEST
 

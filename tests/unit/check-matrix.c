@@ -85,23 +85,23 @@ START_TEST(test_new_ref_unref)
 	ck_assert_ptr_null(apmatrix_matrix_get_ctx(NULL));
 	ck_assert_int_eq(ctx->refcount, 2);
 	ck_assert_ptr_eq(apmatrix_matrix_ref(m), m);
-	ck_assert_int_eq(m->refcount, 2);
+	ck_assert_int_eq(m->refs.count, 2);
 	ck_assert_ptr_null(apmatrix_matrix_unref(m));
-	ck_assert_int_eq(m->refcount, 1);
+	ck_assert_int_eq(m->refs.count, 1);
 
 	/* The sets forward their references to the matrix. */
 	a = apmatrix_matrix_get_adapters(m);
 	ck_assert_ptr_eq(apmatrix_idset_get_ctx(a), ctx);
 	ck_assert_ptr_eq(apmatrix_idset_ref(a), a);
-	ck_assert_int_eq(m->refcount, 2);
+	ck_assert_int_eq(m->refs.count, 2);
 	apmatrix_idset_ref(apmatrix_matrix_get_domains(m));
 	apmatrix_idset_ref(apmatrix_matrix_get_control_domains(m));
-	ck_assert_int_eq(m->refcount, 4);
+	ck_assert_int_eq(m->refs.count, 4);
 	apmatrix_idset_unref(apmatrix_matrix_get_domains(m));
 	apmatrix_idset_unref(apmatrix_matrix_get_control_domains(m));
 	/* Dropping the matrix keeps it alive through the set's reference. */
 	ck_assert_ptr_null(apmatrix_matrix_unref(m));
-	ck_assert_int_eq(m->refcount, 1);
+	ck_assert_int_eq(m->refs.count, 1);
 	ck_assert_int_eq(apmatrix_idset_set(a, 4), 0);
 	ck_assert_ptr_null(apmatrix_idset_unref(a));
 	ck_assert_int_eq(ctx->refcount, 1);
@@ -146,7 +146,7 @@ START_TEST(test_embedded)
 	ck_assert_ptr_null(apmatrix_idset_unref(d));
 	ck_assert_ptr_null(apmatrix_matrix_unref(&o.matrix));
 	ck_assert_int_eq(o.refs, 1);
-	ck_assert_int_eq(o.matrix.refcount, 0);
+	ck_assert_int_eq(o.matrix.refs.count, 0);
 	ck_assert_int_eq(ctx->refcount, 1);
 	ck_assert_int_eq(apmatrix_matrix_parse(&o.matrix, "0x08,0x6,0x6",
 					       APMATRIX_MATRIX_AP_CONFIG, 0),
