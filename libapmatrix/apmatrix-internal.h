@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <syslog.h>
 
@@ -29,25 +30,25 @@ struct apmatrix_ctx {
 	char diagnostic[512];
 };
 
-void apmatrix_log_impl(struct apmatrix_ctx *ctx, int priority,
-                       const char *file, int line, const char *fn,
-                       const char *fmt, ...) APMATRIX_PRINTF(6, 7);
+void apmatrix_log_impl(struct apmatrix_ctx *ctx, int priority, const char *file,
+		       int line, const char *fn, const char *fmt, ...)
+	APMATRIX_PRINTF(6, 7);
 
 /* The priority test comes before any formatting. */
-#define apmatrix_log_cond(ctx, prio, ...)                                    \
-	do {                                                                 \
-		if ((ctx) && (ctx)->log_priority >= (prio))                  \
-			apmatrix_log_impl(ctx, prio, __FILE__, __LINE__,     \
-			                  __func__, __VA_ARGS__);            \
+#define apmatrix_log_cond(ctx, prio, ...)                                      \
+	do {                                                                   \
+		if ((ctx) && (ctx)->log_priority >= (prio))                    \
+			apmatrix_log_impl(ctx, prio, __FILE__, __LINE__,       \
+					  __func__, __VA_ARGS__);              \
 	} while (0)
 
 #ifdef APMATRIX_ENABLE_DEBUG
 #define dbg(ctx, ...) apmatrix_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
 #else
-#define dbg(ctx, ...)                                                        \
-	do {                                                                 \
-		if (0)                                                       \
-			apmatrix_log_cond(ctx, LOG_DEBUG, __VA_ARGS__);      \
+#define dbg(ctx, ...)                                                          \
+	do {                                                                   \
+		if (0)                                                         \
+			apmatrix_log_cond(ctx, LOG_DEBUG, __VA_ARGS__);        \
 	} while (0)
 #endif
 #define info(ctx, ...) apmatrix_log_cond(ctx, LOG_INFO, __VA_ARGS__)
@@ -57,10 +58,37 @@ void apmatrix_log_impl(struct apmatrix_ctx *ctx, int priority,
 /*
  * Record the message apmatrix_get_diagnostic() returns and log it at debug
  * level. Returns @err so a failing path can `return diag(ctx, -EINVAL, ...)`.
- * ctx may be NULL (then nothing is recorded).
+ * ctx may be NULL (then nothing is recorded). The message stays one line:
+ * control characters that reach it unquoted are escaped (`\n`, `\x01`);
+ * user text should still go through apmatrix_diag_quote() so it is delimited.
  */
 int apmatrix_diag(struct apmatrix_ctx *ctx, int err, const char *fmt, ...)
 	APMATRIX_PRINTF(3, 4);
+
+/*
+ * Forget the last diagnostic. Every fallible public entry point calls this
+ * first, so a success leaves "" and a failure only its own message.
+ * ctx may be NULL.
+ */
+void apmatrix_diag_clear(struct apmatrix_ctx *ctx);
+
+/* Buffer sizes for apmatrix_diag_quote() and apmatrix_diag_char(). */
+#define APMATRIX_QUOTE_SIZE 96
+#define APMATRIX_CHAR_SIZE 8
+
+/*
+ * User text for a diagnostic: at most @maxlen bytes of @text (less when a NUL
+ * comes first; SIZE_MAX for the whole string) as a double-quoted C string
+ * with escapes (`\n`, `\"`, `\\`, `\x01` for other control and non-ASCII
+ * bytes). When the result does not fit @size it is cut and `...` follows the
+ * closing quote: "0123456789abcdef"... A NULL @text gives (null), unquoted.
+ * Returns @buf.
+ */
+const char *apmatrix_diag_quote(char *buf, size_t size, const char *text,
+				size_t maxlen);
+
+/* One character in single quotes with C escapes: 'g', '\n', '\x01'. */
+const char *apmatrix_diag_char(char buf[APMATRIX_CHAR_SIZE], char c);
 
 /* ------------------------------------------------------------------ */
 /* 256-bit ID bitmaps (bits.h-style inline helpers)                    */
@@ -95,24 +123,24 @@ static inline int bits_test(const struct apmatrix_bits *b, unsigned int id)
 }
 
 static inline void bits_and(struct apmatrix_bits *d,
-                            const struct apmatrix_bits *a,
-                            const struct apmatrix_bits *b)
+			    const struct apmatrix_bits *a,
+			    const struct apmatrix_bits *b)
 {
 	for (int i = 0; i < 4; i++)
 		d->w[i] = a->w[i] & b->w[i];
 }
 
 static inline void bits_or(struct apmatrix_bits *d,
-                           const struct apmatrix_bits *a,
-                           const struct apmatrix_bits *b)
+			   const struct apmatrix_bits *a,
+			   const struct apmatrix_bits *b)
 {
 	for (int i = 0; i < 4; i++)
 		d->w[i] = a->w[i] | b->w[i];
 }
 
 static inline void bits_andnot(struct apmatrix_bits *d,
-                               const struct apmatrix_bits *a,
-                               const struct apmatrix_bits *b)
+			       const struct apmatrix_bits *a,
+			       const struct apmatrix_bits *b)
 {
 	for (int i = 0; i < 4; i++)
 		d->w[i] = a->w[i] & ~b->w[i];
@@ -124,25 +152,25 @@ static inline int bits_empty(const struct apmatrix_bits *b)
 }
 
 static inline int bits_intersects(const struct apmatrix_bits *a,
-                                  const struct apmatrix_bits *b)
+				  const struct apmatrix_bits *b)
 {
 	return ((a->w[0] & b->w[0]) | (a->w[1] & b->w[1]) |
-	        (a->w[2] & b->w[2]) | (a->w[3] & b->w[3])) != 0;
+		(a->w[2] & b->w[2]) | (a->w[3] & b->w[3])) != 0;
 }
 
 static inline int bits_equal(const struct apmatrix_bits *a,
-                             const struct apmatrix_bits *b)
+			     const struct apmatrix_bits *b)
 {
-	return a->w[0] == b->w[0] && a->w[1] == b->w[1] &&
-	       a->w[2] == b->w[2] && a->w[3] == b->w[3];
+	return a->w[0] == b->w[0] && a->w[1] == b->w[1] && a->w[2] == b->w[2] &&
+	       a->w[3] == b->w[3];
 }
 
 static inline unsigned int bits_count(const struct apmatrix_bits *b)
 {
 	return (unsigned int)(__builtin_popcountll(b->w[0]) +
-	                      __builtin_popcountll(b->w[1]) +
-	                      __builtin_popcountll(b->w[2]) +
-	                      __builtin_popcountll(b->w[3]));
+			      __builtin_popcountll(b->w[1]) +
+			      __builtin_popcountll(b->w[2]) +
+			      __builtin_popcountll(b->w[3]));
 }
 
 /* The smallest ID >= from in b, or -1. */
@@ -152,7 +180,8 @@ static inline int bits_next(const struct apmatrix_bits *b, unsigned int from)
 		uint64_t w = b->w[from >> 6] & (~UINT64_C(0) >> (from & 63));
 
 		if (w)
-			return (int)((from & ~63u) + (unsigned int)__builtin_clzll(w));
+			return (int)((from & ~63u) +
+				     (unsigned int)__builtin_clzll(w));
 		from = (from & ~63u) + 64;
 	}
 	return -1;
@@ -171,8 +200,8 @@ static inline void bits_limit(struct apmatrix_bits *b, unsigned int max)
 	}
 }
 
-#define bits_foreach(id, b)                                                   \
-	for (int id = bits_next((b), 0); id >= 0;                            \
+#define bits_foreach(id, b)                                                    \
+	for (int id = bits_next((b), 0); id >= 0;                              \
 	     id = bits_next((b), (unsigned int)id + 1))
 
 /* ------------------------------------------------------------------ */
@@ -193,8 +222,8 @@ struct apmatrix_refs {
 };
 
 static inline void apmatrix_refs_embed(struct apmatrix_refs *r, void *owner,
-                                       void (*owner_ref)(void *),
-                                       void (*owner_unref)(void *))
+				       void (*owner_ref)(void *),
+				       void (*owner_unref)(void *))
 {
 	r->count = 0;
 	r->owner = owner;
@@ -231,9 +260,9 @@ struct apmatrix_idset {
 
 /* Initialise an idset embedded in another object. */
 void apmatrix_idset_init_embedded(struct apmatrix_idset *set,
-                                  struct apmatrix_ctx *ctx, void *owner,
-                                  void (*owner_ref)(void *),
-                                  void (*owner_unref)(void *));
+				  struct apmatrix_ctx *ctx, void *owner,
+				  void (*owner_ref)(void *),
+				  void (*owner_unref)(void *));
 
 struct apmatrix_matrix {
 	struct apmatrix_refs refs;
@@ -244,9 +273,9 @@ struct apmatrix_matrix {
 };
 
 void apmatrix_matrix_init_embedded(struct apmatrix_matrix *m,
-                                   struct apmatrix_ctx *ctx, void *owner,
-                                   void (*owner_ref)(void *),
-                                   void (*owner_unref)(void *));
+				   struct apmatrix_ctx *ctx, void *owner,
+				   void (*owner_ref)(void *),
+				   void (*owner_unref)(void *));
 
 struct apmatrix_apqn_list {
 	struct apmatrix_refs refs;
@@ -257,13 +286,14 @@ struct apmatrix_apqn_list {
 };
 
 void apmatrix_apqn_list_init_embedded(struct apmatrix_apqn_list *list,
-                                      struct apmatrix_ctx *ctx, void *owner,
-                                      void (*owner_ref)(void *),
-                                      void (*owner_unref)(void *));
+				      struct apmatrix_ctx *ctx, void *owner,
+				      void (*owner_ref)(void *),
+				      void (*owner_unref)(void *));
 /* Free the storage of an embedded list. */
 void apmatrix_apqn_list_release(struct apmatrix_apqn_list *list);
 /* Append an APQN known to be larger than every one in the list. */
-int apmatrix_apqn_list_append(struct apmatrix_apqn_list *list, unsigned int apqn);
+int apmatrix_apqn_list_append(struct apmatrix_apqn_list *list,
+			      unsigned int apqn);
 
 /* Check that flags hold only bits of allowed. */
 static inline int apmatrix_flags_ok(unsigned int flags, unsigned int allowed)

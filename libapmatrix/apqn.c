@@ -31,7 +31,7 @@ static int apqn_scan(const char *s, size_t len, size_t base, unsigned int *ret,
 	i = n;
 	if (i < len && s[i] != '.') {
 		snprintf(why, whysize, "invalid character %s at offset %zu",
-			 apmatrix_char_name(c, s[i]), base + i);
+			 apmatrix_diag_char(c, s[i]), base + i);
 		return -EINVAL;
 	}
 	if (i >= len) {
@@ -53,7 +53,7 @@ static int apqn_scan(const char *s, size_t len, size_t base, unsigned int *ret,
 	}
 	if (i + n < len) {
 		snprintf(why, whysize, "invalid character %s at offset %zu",
-			 apmatrix_char_name(c, s[i + n]), base + i + n);
+			 apmatrix_diag_char(c, s[i + n]), base + i + n);
 		return -EINVAL;
 	}
 	if (adapter > 0xff) {
@@ -82,8 +82,9 @@ APMATRIX_EXPORT int apmatrix_apqn_parse(struct apmatrix_ctx *ctx,
 		len--;
 	r = apqn_scan(text, len, 0, ret, why, sizeof(why));
 	if (r < 0)
-		return apmatrix_diag(ctx, r, "%s in APQN %s", why,
-				     apmatrix_quote(q, text, strlen(text)));
+		return apmatrix_diag(
+			ctx, r, "%s in APQN %s", why,
+			apmatrix_diag_quote(q, sizeof(q), text, SIZE_MAX));
 	return 0;
 }
 
@@ -304,10 +305,12 @@ APMATRIX_EXPORT int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list,
 		if (apqn_scan(text + off, end - off, off, &apqn, why,
 			      sizeof(why)) < 0) {
 			free(parsed);
-			return apmatrix_diag(
-				list->ctx, -EINVAL,
-				"%s in APQN %s at offset %zu", why,
-				apmatrix_quote(q, text + off, end - off), off);
+			return apmatrix_diag(list->ctx, -EINVAL,
+					     "%s in APQN %s at offset %zu", why,
+					     apmatrix_diag_quote(q, sizeof(q),
+								 text + off,
+								 end - off),
+					     off);
 		}
 		if (nparsed == cap) {
 			uint16_t *p;

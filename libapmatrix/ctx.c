@@ -3,6 +3,7 @@
  * The library context: roots, log hook and priority, the last diagnostic.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ static int log_priority_from_string(const char *s)
 
 APMATRIX_EXPORT int apmatrix_new(struct apmatrix_ctx **ret)
 {
+	char q[APMATRIX_QUOTE_SIZE];
 	struct apmatrix_ctx *ctx;
 	const char *env;
 
@@ -68,11 +70,11 @@ APMATRIX_EXPORT int apmatrix_new(struct apmatrix_ctx **ret)
 		if (prio >= 0)
 			ctx->log_priority = prio;
 		else
-			apmatrix_diag(
-				ctx, 0,
-				"APMATRIX_LOG=\"%.64s\" is not a log "
-				"priority (0-7, err, warning, info, debug)",
-				env);
+			apmatrix_diag(ctx, 0,
+				      "APMATRIX_LOG=%s is not a log priority "
+				      "(0-7, err, warning, info, debug)",
+				      apmatrix_diag_quote(q, sizeof(q), env,
+							  SIZE_MAX));
 	}
 	dbg(ctx, "context %p created, log priority %d", (void *)ctx,
 	    ctx->log_priority);
@@ -116,8 +118,13 @@ APMATRIX_EXPORT int apmatrix_get_log_priority(const struct apmatrix_ctx *ctx)
 APMATRIX_EXPORT int apmatrix_set_log_priority(struct apmatrix_ctx *ctx,
 					      int priority)
 {
-	if (!ctx || priority < 0 || priority > LOG_DEBUG)
+	if (!ctx)
 		return -EINVAL;
+	apmatrix_diag_clear(ctx);
+	if (priority < 0 || priority > LOG_DEBUG)
+		return apmatrix_diag(ctx, -EINVAL,
+				     "log priority %d out of range (0-7)",
+				     priority);
 	ctx->log_priority = priority;
 	return 0;
 }
@@ -125,18 +132,22 @@ APMATRIX_EXPORT int apmatrix_set_log_priority(struct apmatrix_ctx *ctx,
 APMATRIX_EXPORT int apmatrix_set_root(struct apmatrix_ctx *ctx,
 				      unsigned int which, const char *path)
 {
+	char q[APMATRIX_QUOTE_SIZE];
 	char *copy;
 
-	if (!ctx || which > APMATRIX_ROOT_RUN)
+	if (!ctx)
 		return -EINVAL;
+	apmatrix_diag_clear(ctx);
+	if (which > APMATRIX_ROOT_RUN)
+		return apmatrix_diag(ctx, -EINVAL, "unknown root %u (0-%u)",
+				     which, (unsigned int)APMATRIX_ROOT_RUN);
 	if (!path || path[0] != '/')
-		return apmatrix_diag(ctx, -EINVAL,
-				     "root must be an absolute path, not "
-				     "\"%.200s\"",
-				     path ? path : "(null)");
+		return apmatrix_diag(
+			ctx, -EINVAL, "root must be an absolute path, not %s",
+			apmatrix_diag_quote(q, sizeof(q), path, SIZE_MAX));
 	copy = strdup(path);
 	if (!copy)
-		return -ENOMEM;
+		return apmatrix_diag(ctx, -ENOMEM, "out of memory");
 	free(ctx->roots[which]);
 	ctx->roots[which] = copy;
 	dbg(ctx, "root %u is now %s", which, copy);
@@ -159,15 +170,134 @@ apmatrix_get_diagnostic(const struct apmatrix_ctx *ctx)
 	return ctx->diagnostic;
 }
 
+/* The C escape of one byte; returns its length (at most 4). */
+static size_t escape_char(char out[APMATRIX_CHAR_SIZE], char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	switch (c) {
+	case '\n':
+		return (size_t)snprintf(out, APMATRIX_CHAR_SIZE, "\\n");
+	case '\t':
+		return (size_t)snprintf(out, APMATRIX_CHAR_SIZE, "\\t");
+	case '\r':
+		return (size_t)snprintf(out, APMATRIX_CHAR_SIZE, "\\r");
+	case '\\':
+		return (size_t)snprintf(out, APMATRIX_CHAR_SIZE, "\\\\");
+	case '"':
+		return (size_t)snprintf(out, APMATRIX_CHAR_SIZE, "\\\"");
+	default:
+		if (u < 0x20 || u >= 0x7f)
+			return (size_t)snprintf(out, APMATRIX_CHAR_SIZE,
+						"\\x%02x", u);
+		out[0] = c;
+		out[1] = '\0';
+		return 1;
+	}
+}
+
+const char *apmatrix_diag_quote(char *buf, size_t size, const char *text,
+				size_t maxlen)
+{
+	char e[APMATRIX_CHAR_SIZE];
+	size_t len, full = 2, limit, n = 0;
+	int cut = 0;
+
+	if (!buf || size == 0)
+		return "";
+	if (!text) {
+		snprintf(buf, size, "(null)");
+		return buf;
+	}
+	/* Two quotes, "..." and the NUL must fit. */
+	if (size < 6) {
+		buf[0] = '\0';
+		return buf;
+	}
+	len = strnlen(text, maxlen);
+	for (size_t i = 0; i < len && full < size; i++)
+		full += escape_char(e, text[i]);
+	/* Without a cut only the closing quote and the NUL follow. */
+	limit = full < size ? size - 2 : size - 5;
+	buf[n++] = '"';
+	for (size_t i = 0; i < len; i++) {
+		size_t el = escape_char(e, text[i]);
+
+		if (n + el > limit) {
+			cut = 1;
+			break;
+		}
+		memcpy(buf + n, e, el);
+		n += el;
+	}
+	buf[n++] = '"';
+	if (cut) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+const char *apmatrix_diag_char(char buf[APMATRIX_CHAR_SIZE], char c)
+{
+	char e[APMATRIX_CHAR_SIZE];
+	size_t n;
+
+	/* In single quotes a double quote needs no escape, a single one does.
+	 */
+	if (c == '\'') {
+		snprintf(buf, APMATRIX_CHAR_SIZE, "'\\''");
+		return buf;
+	}
+	if (c == '"') {
+		snprintf(buf, APMATRIX_CHAR_SIZE, "'\"'");
+		return buf;
+	}
+	n = escape_char(e, c);
+	buf[0] = '\'';
+	memcpy(buf + 1, e, n);
+	buf[n + 1] = '\'';
+	buf[n + 2] = '\0';
+	return buf;
+}
+
+void apmatrix_diag_clear(struct apmatrix_ctx *ctx)
+{
+	if (ctx)
+		ctx->diagnostic[0] = '\0';
+}
+
 int apmatrix_diag(struct apmatrix_ctx *ctx, int err, const char *fmt, ...)
 {
+	char msg[sizeof(ctx->diagnostic)];
+	size_t n = 0;
 	va_list ap;
 
 	if (!ctx)
 		return err;
 	va_start(ap, fmt);
-	vsnprintf(ctx->diagnostic, sizeof(ctx->diagnostic), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/*
+	 * A caller that forgot to quote user text must not get a message of
+	 * two lines (or one with terminal escapes): escape control characters.
+	 */
+	for (const char *p = msg; *p; p++) {
+		unsigned char u = (unsigned char)*p;
+		char e[APMATRIX_CHAR_SIZE];
+		size_t el = 1;
+
+		if (u < 0x20 || u == 0x7f)
+			el = escape_char(e, *p);
+		else
+			e[0] = *p;
+		if (n + el >= sizeof(ctx->diagnostic))
+			break;
+		memcpy(ctx->diagnostic + n, e, el);
+		n += el;
+	}
+	ctx->diagnostic[n] = '\0';
 	dbg(ctx, "%s", ctx->diagnostic);
 	return err;
 }

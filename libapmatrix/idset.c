@@ -195,18 +195,19 @@ static const char *term_quote(char q[APMATRIX_QUOTE_SIZE],
 
 	while (end < st->len && st->text[end] != ',' && st->text[end] != '\n')
 		end++;
-	return apmatrix_quote(q, st->text + start, end - start);
+	return apmatrix_diag_quote(q, APMATRIX_QUOTE_SIZE, st->text + start, end - start);
 }
 
 static int bad_char(const struct parse_state *st, size_t off, const char *why)
 {
 	char q[APMATRIX_QUOTE_SIZE], c[APMATRIX_CHAR_SIZE];
 
-	return apmatrix_diag(st->ctx, -EINVAL,
-			     "invalid character %s at offset %zu in %s%s%s",
-			     apmatrix_char_name(c, st->text[off]), off,
-			     apmatrix_quote(q, st->text, strlen(st->text)),
-			     why ? ": " : "", why ? why : "");
+	return apmatrix_diag(
+		st->ctx, -EINVAL,
+		"invalid character %s at offset %zu in %s%s%s",
+		apmatrix_diag_char(c, st->text[off]), off,
+		apmatrix_diag_quote(q, sizeof(q), st->text, SIZE_MAX),
+		why ? ": " : "", why ? why : "");
 }
 
 /*
@@ -231,19 +232,19 @@ static int read_id(struct parse_state *st, size_t *off, size_t term,
 		return apmatrix_diag(st->ctx, -EINVAL,
 				     "invalid character %s at offset %zu in "
 				     "term %s: expected a number",
-				     apmatrix_char_name(c, s[0]), *off,
+				     apmatrix_diag_char(c, s[0]), *off,
 				     term_quote(q, st, term));
 	}
 	if (apmatrix_is_digit(s[num.len]))
 		return apmatrix_diag(st->ctx, -EINVAL,
 				     "invalid digit %s at offset %zu in term "
 				     "%s: a leading 0 makes a number octal",
-				     apmatrix_char_name(c, s[num.len]),
+				     apmatrix_diag_char(c, s[num.len]),
 				     *off + num.len, term_quote(q, st, term));
 	if (num.value >= APMATRIX_MAX_IDS) {
 		char n[APMATRIX_QUOTE_SIZE];
 
-		apmatrix_quote(n, s, num.len);
+		apmatrix_diag_quote(n, sizeof(n), s, num.len);
 		/* Drop the quotes: the ID is shown as written. */
 		n[strlen(n) - 1] = '\0';
 		return apmatrix_diag(st->ctx, -EINVAL,
@@ -397,7 +398,7 @@ static int parse_list(struct parse_state *st, struct apmatrix_bits *b,
 				st->ctx, -EINVAL,
 				"invalid character %s at offset "
 				"%zu in term %s",
-				apmatrix_char_name(c, st->text[off]), off,
+				apmatrix_diag_char(c, st->text[off]), off,
 				term_quote(q, st, term));
 		}
 		apply(b, sign, a, z);
@@ -408,7 +409,7 @@ static int parse_list(struct parse_state *st, struct apmatrix_bits *b,
 			st->ctx, -EINVAL,
 			"empty list %s: chzdev refuses it (use "
 			"-0-255 to clear every ID)",
-			apmatrix_quote(q, st->text, strlen(st->text)));
+			apmatrix_diag_quote(q, sizeof(q), st->text, SIZE_MAX));
 	return 0;
 }
 
@@ -479,10 +480,11 @@ APMATRIX_EXPORT int apmatrix_idset_parse(struct apmatrix_idset *set,
 	if (st.octal) {
 		char q[APMATRIX_QUOTE_SIZE];
 
-		apmatrix_diag(
-			st.ctx, 0, "%s read as octal %lu at offset %zu",
-			apmatrix_quote(q, text + st.octal_off, st.octal_len),
-			st.octal_value, st.octal_off);
+		apmatrix_diag(st.ctx, 0, "%s read as octal %lu at offset %zu",
+			      apmatrix_diag_quote(q, sizeof(q),
+						  text + st.octal_off,
+						  st.octal_len),
+			      st.octal_value, st.octal_off);
 		return APMATRIX_WARN_OCTAL;
 	}
 	return 0;
@@ -544,16 +546,19 @@ APMATRIX_EXPORT int apmatrix_id_parse(struct apmatrix_ctx *ctx,
 		if (text[off] == '\0' || (text[off] == '\n' && !text[off + 1]))
 			return apmatrix_diag(
 				ctx, -EINVAL, "missing number in %s",
-				apmatrix_quote(q, text, strlen(text)));
-		return apmatrix_diag(ctx, -EINVAL,
-				     "invalid character %s at offset %zu in ID "
-				     "%s",
-				     apmatrix_char_name(c, text[off]), off,
-				     apmatrix_quote(q, text, strlen(text)));
+				apmatrix_diag_quote(q, sizeof(q), text,
+						    SIZE_MAX));
+		return apmatrix_diag(
+			ctx, -EINVAL,
+			"invalid character %s at offset %zu in ID "
+			"%s",
+			apmatrix_diag_char(c, text[off]), off,
+			apmatrix_diag_quote(q, sizeof(q), text, SIZE_MAX));
 	}
 	if (num.overflow)
-		return apmatrix_diag(ctx, -ERANGE, "ID %s out of range (0-255)",
-				     apmatrix_quote(q, text, strlen(text)));
+		return apmatrix_diag(
+			ctx, -ERANGE, "ID %s out of range (0-255)",
+			apmatrix_diag_quote(q, sizeof(q), text, SIZE_MAX));
 	if (text[end] == '\n' || text[end] != '\0') {
 		size_t bad = text[end] == '\n' ? end + 1 : end;
 
@@ -563,24 +568,28 @@ APMATRIX_EXPORT int apmatrix_id_parse(struct apmatrix_ctx *ctx,
 					ctx, -EINVAL,
 					"invalid digit %s at offset %zu in ID "
 					"%s: a leading 0 makes a number octal",
-					apmatrix_char_name(c, text[bad]), bad,
-					apmatrix_quote(q, text, strlen(text)));
+					apmatrix_diag_char(c, text[bad]), bad,
+					apmatrix_diag_quote(q, sizeof(q), text,
+							    SIZE_MAX));
 			return apmatrix_diag(
 				ctx, -EINVAL,
 				"invalid character %s at offset %zu in ID %s",
-				apmatrix_char_name(c, text[bad]), bad,
-				apmatrix_quote(q, text, strlen(text)));
+				apmatrix_diag_char(c, text[bad]), bad,
+				apmatrix_diag_quote(q, sizeof(q), text,
+						    SIZE_MAX));
 		}
 	}
 	if (num.value >= APMATRIX_MAX_IDS)
 		return apmatrix_diag(
 			ctx, -ERANGE, "ID %lu out of range (0-255) in %s",
-			num.value, apmatrix_quote(q, text, strlen(text)));
+			num.value,
+			apmatrix_diag_quote(q, sizeof(q), text, SIZE_MAX));
 	*ret = (unsigned int)num.value;
 	if (num.octal) {
-		apmatrix_diag(ctx, 0, "%s read as octal %lu",
-			      apmatrix_quote(q, text + off, num.len),
-			      num.value);
+		apmatrix_diag(
+			ctx, 0, "%s read as octal %lu",
+			apmatrix_diag_quote(q, sizeof(q), text + off, num.len),
+			num.value);
 		return APMATRIX_WARN_OCTAL;
 	}
 	return 0;

@@ -232,11 +232,12 @@ static int parse_ap_config(struct apmatrix_matrix *m, const char *text)
 	char *rest = buf;
 
 	if (len > AP_CONFIG_STRLEN)
-		return apmatrix_diag(m->ctx, -EINVAL,
-				     "ap_config text %s is %zu bytes long; the "
-				     "kernel reads only the first %d",
-				     apmatrix_quote(q, text, len), len,
-				     AP_CONFIG_STRLEN);
+		return apmatrix_diag(
+			m->ctx, -EINVAL,
+			"ap_config text %s is %zu bytes long; the "
+			"kernel reads only the first %d",
+			apmatrix_diag_quote(q, sizeof(q), text, len), len,
+			AP_CONFIG_STRLEN);
 	memcpy(buf, text, len + 1);
 	/* strsep(&rest, ",\n") three times, as ap_config_store() does. */
 	for (int i = 0; i < 3; i++) {
@@ -249,7 +250,7 @@ static int parse_ap_config(struct apmatrix_matrix *m, const char *text)
 				m->ctx, -EINVAL,
 				"ap_config %s has %d mask%s, needs 3 "
 				"separated by ','",
-				apmatrix_quote(q, text, len), i,
+				apmatrix_diag_quote(q, sizeof(q), text, len), i,
 				i == 1 ? "" : "s");
 		sep = strcspn(tok, ",\n");
 		if (tok[sep]) {
@@ -297,9 +298,10 @@ static int next_line(struct line_parser *lp, size_t *start, size_t *end)
 	*end = nl ? (size_t)(nl - lp->text) : lp->len;
 	lp->off = *end + 1;
 	if (*end == *start)
-		return apmatrix_diag(lp->ctx, -EINVAL,
-				     "empty line at offset %zu in %s", *start,
-				     apmatrix_quote(q, lp->text, lp->len));
+		return apmatrix_diag(
+			lp->ctx, -EINVAL, "empty line at offset %zu in %s",
+			*start,
+			apmatrix_diag_quote(q, sizeof(q), lp->text, lp->len));
 	return 1;
 }
 
@@ -316,14 +318,16 @@ static int line_id(struct line_parser *lp, size_t start, size_t end,
 			return apmatrix_diag(
 				lp->ctx, -EINVAL,
 				"invalid character %s at offset %zu in line %s",
-				apmatrix_char_name(c, lp->text[start + n]),
+				apmatrix_diag_char(c, lp->text[start + n]),
 				start + n,
-				apmatrix_quote(q, lp->text + line,
-					       line_end - line));
+				apmatrix_diag_quote(q, sizeof(q),
+						    lp->text + line,
+						    line_end - line));
 		return apmatrix_diag(
 			lp->ctx, -EINVAL, "missing %s at offset %zu in line %s",
 			what, start,
-			apmatrix_quote(q, lp->text + line, line_end - line));
+			apmatrix_diag_quote(q, sizeof(q), lp->text + line,
+					    line_end - line));
 	}
 	if (*id > 0xff)
 		return apmatrix_diag(
@@ -331,7 +335,8 @@ static int line_id(struct line_parser *lp, size_t start, size_t end,
 			"%s out of range (0-0xff) at offset %zu in "
 			"line %s",
 			what, start,
-			apmatrix_quote(q, lp->text + line, line_end - line));
+			apmatrix_diag_quote(q, sizeof(q), lp->text + line,
+					    line_end - line));
 	return 0;
 }
 
@@ -341,7 +346,8 @@ static int duplicate(struct line_parser *lp, size_t start, size_t end)
 
 	return apmatrix_diag(lp->ctx, -EINVAL,
 			     "line %s at offset %zu repeats an earlier line",
-			     apmatrix_quote(q, lp->text + start, end - start),
+			     apmatrix_diag_quote(q, sizeof(q), lp->text + start,
+						 end - start),
 			     start);
 }
 
@@ -365,7 +371,8 @@ static int parse_sysfs(struct apmatrix_matrix *m, const char *text)
 			r = apmatrix_diag(
 				m->ctx, -EINVAL,
 				"missing '.' in line %s at offset %zu",
-				apmatrix_quote(q, text + start, end - start),
+				apmatrix_diag_quote(q, sizeof(q), text + start,
+						    end - start),
 				start);
 			break;
 		}
@@ -381,12 +388,13 @@ static int parse_sysfs(struct apmatrix_matrix *m, const char *text)
 		    : dp + 1 == end ? LINE_ADAPTER
 				    : LINE_APQN;
 		if (kind != LINE_NONE && k != kind) {
-			r = apmatrix_diag(
-				m->ctx, -EINVAL,
-				"line %s at offset %zu is %s, the "
-				"lines before it are not",
-				apmatrix_quote(q, text + start, end - start),
-				start, kind_names[k]);
+			r = apmatrix_diag(m->ctx, -EINVAL,
+					  "line %s at offset %zu is %s, the "
+					  "lines before it are not",
+					  apmatrix_diag_quote(q, sizeof(q),
+							      text + start,
+							      end - start),
+					  start, kind_names[k]);
 			break;
 		}
 		kind = k;

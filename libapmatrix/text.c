@@ -107,15 +107,16 @@ int apmatrix_mask_parse(struct apmatrix_ctx *ctx, const char *text,
 	if (r == 0)
 		return 0;
 	if (apmatrix_hex_value(text[bad]) >= 0)
-		return apmatrix_diag(ctx, -EINVAL,
-				     "more than 64 hex digits at offset %zu in "
-				     "mask %s",
-				     base + bad,
-				     apmatrix_quote(q, whole, strlen(whole)));
-	return apmatrix_diag(ctx, -EINVAL,
-			     "invalid character %s at offset %zu in mask %s",
-			     apmatrix_char_name(c, text[bad]), base + bad,
-			     apmatrix_quote(q, whole, strlen(whole)));
+		return apmatrix_diag(
+			ctx, -EINVAL,
+			"more than 64 hex digits at offset %zu in "
+			"mask %s",
+			base + bad,
+			apmatrix_diag_quote(q, sizeof(q), whole, SIZE_MAX));
+	return apmatrix_diag(
+		ctx, -EINVAL, "invalid character %s at offset %zu in mask %s",
+		apmatrix_diag_char(c, text[bad]), base + bad,
+		apmatrix_diag_quote(q, sizeof(q), whole, SIZE_MAX));
 }
 
 void apmatrix_mask_format(const struct apmatrix_bits *b,
@@ -168,75 +169,4 @@ int apmatrix_textbuf_finish(struct apmatrix_textbuf *tb)
 	if (tb->len > INT_MAX)
 		return -EINVAL;
 	return (int)tb->len;
-}
-
-static size_t escape_char(char out[APMATRIX_CHAR_SIZE], char c)
-{
-	unsigned char u = (unsigned char)c;
-
-	switch (c) {
-	case '\n':
-		return (size_t)snprintf(out, APMATRIX_CHAR_SIZE, "\\n");
-	case '\t':
-		return (size_t)snprintf(out, APMATRIX_CHAR_SIZE, "\\t");
-	case '\r':
-		return (size_t)snprintf(out, APMATRIX_CHAR_SIZE, "\\r");
-	case '\\':
-		return (size_t)snprintf(out, APMATRIX_CHAR_SIZE, "\\\\");
-	case '"':
-		return (size_t)snprintf(out, APMATRIX_CHAR_SIZE, "\\\"");
-	default:
-		if (u < 0x20 || u >= 0x7f)
-			return (size_t)snprintf(out, APMATRIX_CHAR_SIZE,
-						"\\x%02x", u);
-		out[0] = c;
-		out[1] = '\0';
-		return 1;
-	}
-}
-
-const char *apmatrix_quote(char buf[APMATRIX_QUOTE_SIZE], const char *text,
-			   size_t len)
-{
-	/* Room for the quotes, "..." and the NUL. */
-	const size_t limit = APMATRIX_QUOTE_SIZE - 6;
-	size_t n = 0;
-
-	buf[n++] = '"';
-	for (size_t i = 0; i < len; i++) {
-		char e[APMATRIX_CHAR_SIZE];
-		size_t el = escape_char(e, text[i]);
-
-		if (n + el > limit) {
-			memcpy(buf + n, "...", 3);
-			n += 3;
-			break;
-		}
-		memcpy(buf + n, e, el);
-		n += el;
-	}
-	buf[n++] = '"';
-	buf[n] = '\0';
-	return buf;
-}
-
-const char *apmatrix_char_name(char buf[APMATRIX_CHAR_SIZE], char c)
-{
-	char e[APMATRIX_CHAR_SIZE];
-	size_t n;
-
-	if (c == '\'') {
-		snprintf(buf, APMATRIX_CHAR_SIZE, "'\\''");
-		return buf;
-	}
-	if (c == '"') {
-		snprintf(buf, APMATRIX_CHAR_SIZE, "'\"'");
-		return buf;
-	}
-	n = escape_char(e, c);
-	buf[0] = '\'';
-	memcpy(buf + 1, e, n);
-	buf[n + 1] = '\'';
-	buf[n + 2] = '\0';
-	return buf;
 }

@@ -2,7 +2,7 @@
 /*
  * Text primitives shared by the parsers and formatters of ID sets, APQNs and
  * matrices (text.c): numbers read as the kernel reads them, the kernel's hex
- * mask, snprintf-style output buffers and quoting for diagnostics.
+ * mask and snprintf-style output buffers.
  */
 #ifndef APMATRIX_TEXT_H
 #define APMATRIX_TEXT_H
@@ -70,19 +70,6 @@ void apmatrix_textbuf_printf(struct apmatrix_textbuf *tb, const char *fmt, ...)
 	APMATRIX_PRINTF(2, 3);
 /* NUL-terminate and return the full length, or -EINVAL past INT_MAX. */
 int apmatrix_textbuf_finish(struct apmatrix_textbuf *tb);
-
-/* Size of the buffers of apmatrix_quote() and apmatrix_char_name(). */
-#define APMATRIX_QUOTE_SIZE 96
-#define APMATRIX_CHAR_SIZE 8
-
-/*
- * @p text (@p len bytes) in double quotes with C escapes for what is not
- * printable, shortened with `...` when long; for diagnostics.
- */
-const char *apmatrix_quote(char buf[APMATRIX_QUOTE_SIZE], const char *text,
-			   size_t len);
-/* One character in single quotes with C escapes: 'g', '\n', '\x01'. */
-const char *apmatrix_char_name(char buf[APMATRIX_CHAR_SIZE], char c);
 
 static inline int apmatrix_is_digit(char c)
 {
