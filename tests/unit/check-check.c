@@ -239,8 +239,8 @@ START_TEST(duplicate_uuid)
 					   "111111111111",
 					   &b),
 			 0);
-	ck_assert_int_eq(apmatrix_check_add_mdev(check, b), -EEXIST);
-	ck_assert_str_ne(apmatrix_get_diagnostic(ctx), "");
+	test_call(ctx, apmatrix_check_add_mdev(check, b), -EEXIST,
+		  "mdev 11111111-1111-1111-1111-111111111111 is already part");
 	apmatrix_mdev_unref(b);
 	ck_assert_int_eq(apmatrix_mdev_new(ctx,
 					   "AAAAAAAA-1111-1111-1111-"

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,11 +99,14 @@ START_TEST(test_log_priority)
 {
 	struct apmatrix_ctx *ctx = test_ctx_new();
 
-	ck_assert_int_eq(apmatrix_set_log_priority(ctx, -1), -EINVAL);
-	ck_assert_int_eq(apmatrix_set_log_priority(ctx, 8), -EINVAL);
-	ck_assert_int_eq(apmatrix_get_log_priority(ctx), LOG_ERR);
+	test_call(ctx, apmatrix_set_log_priority(ctx, -1), -EINVAL,
+		  "log priority -1 out of range (0-7)");
+	test_call(ctx, apmatrix_set_log_priority(ctx, 8), -EINVAL,
+		  "log priority 8 out of range (0-7)");
+	test_call(ctx, apmatrix_get_log_priority(ctx), LOG_ERR,
+		  TEST_DIAG_SENTINEL);
 	for (int p = 0; p <= 7; p++) {
-		ck_assert_int_eq(apmatrix_set_log_priority(ctx, p), 0);
+		test_call(ctx, apmatrix_set_log_priority(ctx, p), 0, NULL);
 		ck_assert_int_eq(apmatrix_get_log_priority(ctx), p);
 	}
 	ck_assert_int_eq(apmatrix_set_log_priority(NULL, 3), -EINVAL);
@@ -182,23 +186,24 @@ START_TEST(test_roots)
 	ck_assert_ptr_null(apmatrix_get_root(ctx, 3));
 	ck_assert_ptr_null(apmatrix_get_root(NULL, 0));
 
-	ck_assert_int_eq(apmatrix_set_root(ctx, APMATRIX_ROOT_SYSFS, path), 0);
+	test_call(ctx, apmatrix_set_root(ctx, APMATRIX_ROOT_SYSFS, path), 0,
+		  NULL);
 	path[1] = 'X'; /* copied */
 	ck_assert_str_eq(apmatrix_get_root(ctx, APMATRIX_ROOT_SYSFS),
 			 "/tmp/fixture");
-	ck_assert_int_eq(apmatrix_set_root(ctx, APMATRIX_ROOT_RUN, "/"), 0);
+	test_call(ctx, apmatrix_set_root(ctx, APMATRIX_ROOT_RUN, "/"), 0, NULL);
 	ck_assert_str_eq(apmatrix_get_root(ctx, APMATRIX_ROOT_RUN), "/");
 
-	ck_assert_int_eq(apmatrix_set_root(ctx, APMATRIX_ROOT_ETC, "etc"),
-			 -EINVAL);
-	ck_assert_ptr_nonnull(
-		strstr(apmatrix_get_diagnostic(ctx), "absolute path"));
-	ck_assert_ptr_nonnull(strstr(apmatrix_get_diagnostic(ctx), "\"etc\""));
-	ck_assert_int_eq(apmatrix_set_root(ctx, APMATRIX_ROOT_ETC, ""),
-			 -EINVAL);
-	ck_assert_int_eq(apmatrix_set_root(ctx, APMATRIX_ROOT_ETC, NULL),
-			 -EINVAL);
-	ck_assert_int_eq(apmatrix_set_root(ctx, 3, "/x"), -EINVAL);
+	test_call(ctx, apmatrix_set_root(ctx, APMATRIX_ROOT_ETC, "etc"),
+		  -EINVAL, "root must be an absolute path, not \"etc\"");
+	test_call(ctx, apmatrix_set_root(ctx, APMATRIX_ROOT_ETC, "a\nb"),
+		  -EINVAL, "not \"a\\nb\"");
+	test_call(ctx, apmatrix_set_root(ctx, APMATRIX_ROOT_ETC, ""), -EINVAL,
+		  "not \"\"");
+	test_call(ctx, apmatrix_set_root(ctx, APMATRIX_ROOT_ETC, NULL), -EINVAL,
+		  "not (null)");
+	test_call(ctx, apmatrix_set_root(ctx, 3, "/x"), -EINVAL,
+		  "unknown root 3");
 	ck_assert_int_eq(apmatrix_set_root(NULL, 0, "/x"), -EINVAL);
 	ck_assert_str_eq(apmatrix_get_root(ctx, APMATRIX_ROOT_ETC), "/etc");
 	apmatrix_unref(ctx);
@@ -229,7 +234,91 @@ START_TEST(test_diagnostic)
 	ck_assert_int_eq(apmatrix_diag(ctx, 0, "%s", longer), 0);
 	ck_assert_uint_eq(strlen(apmatrix_get_diagnostic(ctx)),
 			  sizeof(ctx->diagnostic) - 1);
+	apmatrix_diag_clear(ctx);
+	ck_assert_str_eq(apmatrix_get_diagnostic(ctx), "");
+	apmatrix_diag_clear(NULL);
 	apmatrix_unref(ctx);
+}
+END_TEST
+
+/* A caller that forgets to quote still gets a one-line message. */
+START_TEST(test_diagnostic_control_chars)
+{
+	struct apmatrix_ctx *ctx = test_ctx_new();
+	char longer[600];
+
+	apmatrix_diag(ctx, -EINVAL, "uuid %s bad", "a\nb\tc\x1b[31m\x7f");
+	ck_assert_str_eq(apmatrix_get_diagnostic(ctx),
+			 "uuid a\\nb\\tc\\x1b[31m\\x7f bad");
+	/* Escapes that no longer fit are dropped whole. */
+	memset(longer, '\n', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	apmatrix_diag(ctx, -EINVAL, "%s", longer);
+	ck_assert_uint_eq(strlen(apmatrix_get_diagnostic(ctx)), 510);
+	ck_assert_ptr_null(strchr(apmatrix_get_diagnostic(ctx), '\n'));
+	/* Non-ASCII text (UTF-8) passes unchanged. */
+	apmatrix_diag(ctx, 0, "caf\xc3\xa9");
+	ck_assert_str_eq(apmatrix_get_diagnostic(ctx), "caf\xc3\xa9");
+	apmatrix_unref(ctx);
+}
+END_TEST
+
+static const char *quote(char *buf, size_t size, const char *text,
+			 size_t maxlen)
+{
+	const char *r = apmatrix_diag_quote(buf, size, text, maxlen);
+
+	ck_assert_ptr_eq(r, buf);
+	ck_assert_uint_lt(strlen(buf), size);
+	return buf;
+}
+
+START_TEST(test_diag_quote)
+{
+	char b[APMATRIX_QUOTE_SIZE], small[12];
+	char longer[200];
+
+	ck_assert_str_eq(quote(b, sizeof(b), "abc", SIZE_MAX), "\"abc\"");
+	ck_assert_str_eq(quote(b, sizeof(b), "", SIZE_MAX), "\"\"");
+	ck_assert_str_eq(quote(b, sizeof(b), NULL, SIZE_MAX), "(null)");
+	ck_assert_str_eq(
+		quote(b, sizeof(b), "a\nb\"c\\d\te\r\x01\xff", SIZE_MAX),
+		"\"a\\nb\\\"c\\\\d\\te\\r\\x01\\xff\"");
+	/* maxlen takes a slice; a NUL before it ends the text. */
+	ck_assert_str_eq(quote(b, sizeof(b), "abcdef", 3), "\"abc\"");
+	ck_assert_str_eq(quote(b, sizeof(b), "ab", 10), "\"ab\"");
+	/* Exactly fitting text is not cut; one byte more is. */
+	ck_assert_str_eq(quote(small, sizeof(small), "123456789", SIZE_MAX),
+			 "\"123456789\"");
+	ck_assert_str_eq(quote(small, sizeof(small), "1234567890", SIZE_MAX),
+			 "\"123456\"...");
+	/* An escape is never split. */
+	ck_assert_str_eq(quote(small, sizeof(small), "12345\n7890", SIZE_MAX),
+			 "\"12345\"...");
+	memset(longer, 'x', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	quote(b, sizeof(b), longer, SIZE_MAX);
+	ck_assert_uint_eq(strlen(b), sizeof(b) - 1);
+	ck_assert_str_eq(b + sizeof(b) - 5, "\"...");
+	/* Too small for anything useful: empty, never overrun. */
+	ck_assert_str_eq(quote(small, 5, "abc", SIZE_MAX), "");
+	ck_assert_str_eq(quote(small, 6, "abc", SIZE_MAX), "\"abc\"");
+	ck_assert_str_eq(quote(small, 6, "abcd", SIZE_MAX), "\"\"...");
+	ck_assert_str_eq(apmatrix_diag_quote(NULL, 0, "abc", SIZE_MAX), "");
+}
+END_TEST
+
+START_TEST(test_diag_char)
+{
+	char c[APMATRIX_CHAR_SIZE];
+
+	ck_assert_str_eq(apmatrix_diag_char(c, 'g'), "'g'");
+	ck_assert_str_eq(apmatrix_diag_char(c, '\n'), "'\\n'");
+	ck_assert_str_eq(apmatrix_diag_char(c, '\''), "'\\''");
+	ck_assert_str_eq(apmatrix_diag_char(c, '"'), "'\"'");
+	ck_assert_str_eq(apmatrix_diag_char(c, '\\'), "'\\\\'");
+	ck_assert_str_eq(apmatrix_diag_char(c, '\x01'), "'\\x01'");
+	ck_assert_str_eq(apmatrix_diag_char(c, (char)0xff), "'\\xff'");
 }
 END_TEST
 
@@ -277,6 +366,9 @@ static Suite *ctx_suite(void)
 	tcase_add_test(tc, test_log_default_stderr);
 	tcase_add_test(tc, test_roots);
 	tcase_add_test(tc, test_diagnostic);
+	tcase_add_test(tc, test_diagnostic_control_chars);
+	tcase_add_test(tc, test_diag_quote);
+	tcase_add_test(tc, test_diag_char);
 	tcase_add_test(tc, test_strerror);
 	suite_add_tcase(s, tc);
 	return s;

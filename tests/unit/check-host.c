@@ -73,11 +73,14 @@ START_TEST(null_and_range)
 	ck_assert_uint_eq(apmatrix_host_get_max_domain_id(host), 15);
 
 	ck_assert_int_eq(apmatrix_host_add_card(NULL, 1, 14, 1, 0), -EINVAL);
-	ck_assert_int_eq(apmatrix_host_add_card(host, 256, 14, 1, 0), -EINVAL);
-	ck_assert_int_eq(apmatrix_host_add_card(host, 1, 256, 1, 0), -EINVAL);
-	ck_assert_int_eq(apmatrix_host_add_card(host, 1, 14, 4, 0), -EINVAL);
-	ck_assert_int_eq(apmatrix_host_add_card(host, 1, 14, 1, 8), -EINVAL);
-	ck_assert_str_ne(apmatrix_get_diagnostic(ctx), "");
+	test_call(ctx, apmatrix_host_add_card(host, 256, 14, 1, 0), -EINVAL,
+		  "adapter 256 out of range");
+	test_call(ctx, apmatrix_host_add_card(host, 1, 256, 1, 0), -EINVAL,
+		  "card 01: hwtype 256 out of range");
+	test_call(ctx, apmatrix_host_add_card(host, 1, 14, 4, 0), -EINVAL,
+		  "card 01: unknown mode 4");
+	test_call(ctx, apmatrix_host_add_card(host, 1, 14, 1, 8), -EINVAL,
+		  "card 01: unknown state bits 0x8");
 	ck_assert_int_eq(apmatrix_host_has_card(host, 1), 0);
 	ck_assert_int_eq(apmatrix_host_has_card(NULL, 1), 0);
 	ck_assert_int_eq(apmatrix_host_has_card(host, 256), 0);

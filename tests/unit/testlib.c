@@ -1,18 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stdio.h>
 #include <stdlib.h>
-#include <syslog.h>
+#include <string.h>
 
+#include "apmatrix-internal.h"
 #include "testlib.h"
-
-static void test_log(void *data, int priority, const char *file, int line,
-                     const char *fn, const char *msg)
-{
-	(void)data;
-	if (priority <= LOG_ERR)
-		ck_abort_msg("unexpected error log %s:%d %s(): %s", file, line,
-		             fn, msg);
-}
 
 struct apmatrix_ctx *test_ctx_new(void)
 {
@@ -20,7 +12,6 @@ struct apmatrix_ctx *test_ctx_new(void)
 
 	ck_assert_int_eq(apmatrix_new(&ctx), 0);
 	ck_assert_ptr_nonnull(ctx);
-	apmatrix_set_log_fn(ctx, test_log, NULL);
 	return ctx;
 }
 
@@ -36,11 +27,48 @@ int test_run_suite(Suite *suite)
 }
 
 const char *test_idset_str(const struct apmatrix_idset *set,
-                           unsigned int syntax)
+			   unsigned int syntax)
 {
 	static char buf[2048];
 
 	ck_assert_int_ge(apmatrix_idset_format(set, syntax, buf, sizeof(buf)),
-	                 0);
+			 0);
 	return buf;
+}
+
+void test_diag_plant(struct apmatrix_ctx *ctx)
+{
+	ck_assert_ptr_nonnull(ctx);
+	apmatrix_diag(ctx, 0, "%s", TEST_DIAG_SENTINEL);
+	ck_assert_str_eq(apmatrix_get_diagnostic(ctx), TEST_DIAG_SENTINEL);
+}
+
+void test_diag_expect(struct apmatrix_ctx *ctx, const char *want,
+		      const char *call, const char *file, int line)
+{
+	const char *diag = apmatrix_get_diagnostic(ctx);
+
+	if (!want) {
+		ck_assert_msg(diag[0] == '\0',
+			      "%s:%d: %s left the diagnostic \"%s\", want none",
+			      file, line, call, diag);
+		return;
+	}
+	if (strcmp(want, TEST_DIAG_SENTINEL) == 0) {
+		ck_assert_msg(strcmp(diag, TEST_DIAG_SENTINEL) == 0,
+			      "%s:%d: %s changed the diagnostic to \"%s\"",
+			      file, line, call, diag);
+		return;
+	}
+	ck_assert_msg(strstr(diag, TEST_DIAG_SENTINEL) == NULL,
+		      "%s:%d: %s left no diagnostic of its own (\"%s\")", file,
+		      line, call, diag);
+	ck_assert_msg(strstr(diag, want) != NULL,
+		      "%s:%d: %s: diagnostic \"%s\" lacks \"%s\"", file, line,
+		      call, diag, want);
+	for (const char *p = diag; *p; p++)
+		ck_assert_msg((unsigned char)*p >= 0x20 && *p != 0x7f,
+			      "%s:%d: %s: control character 0x%02x in "
+			      "diagnostic \"%s\"",
+			      file, line, call, (unsigned char)*p, diag);
 }
