@@ -229,16 +229,21 @@ static int run_one(struct apmatrix_ctx *ctx, struct apmatrix_host *host,
 		r = apmatrix_mdev_new(ctx, uuid, &mdev);
 		if (r < 0)
 			goto out;
-		fill(apmatrix_matrix_get_adapters(
-			     apmatrix_mdev_get_matrix(mdev)),
+		r = apmatrix_mdev_add_config(mdev, APMATRIX_ROLE_LIVE, 0);
+		if (r < 0) {
+			apmatrix_mdev_unref(mdev);
+			goto out;
+		}
+		fill(apmatrix_matrix_get_adapters(apmatrix_mdev_get_matrix(
+			     mdev, APMATRIX_ROLE_LIVE)),
 		     &m[i].a);
-		fill(apmatrix_matrix_get_domains(
-			     apmatrix_mdev_get_matrix(mdev)),
+		fill(apmatrix_matrix_get_domains(apmatrix_mdev_get_matrix(
+			     mdev, APMATRIX_ROLE_LIVE)),
 		     &m[i].d);
 		fill(apmatrix_matrix_get_control_domains(
-			     apmatrix_mdev_get_matrix(mdev)),
+			     apmatrix_mdev_get_matrix(mdev,
+						      APMATRIX_ROLE_LIVE)),
 		     &m[i].d);
-		apmatrix_mdev_set_state(mdev, APMATRIX_MDEV_ACTIVE);
 		r = apmatrix_check_add_mdev(check, mdev);
 		apmatrix_mdev_unref(mdev);
 		if (r < 0)

@@ -29,17 +29,18 @@
 struct guest {
 	const char *name;
 	const char *uuid;
-	unsigned int state;
+	unsigned int role; /* the one configuration it has */
+	int autostart;     /* of a definition */
 	struct apmatrix_mdev *mdev;
 };
 
 static struct guest guests[] = {
 	{ "guest-db", "6a2b1c3d-0d1e-4b5c-9a7f-000000000db1",
-	  APMATRIX_MDEV_ACTIVE, NULL },
+	  APMATRIX_ROLE_LIVE, 0, NULL },
 	{ "guest-web", "6a2b1c3d-0d1e-4b5c-9a7f-00000000a3b2",
-	  APMATRIX_MDEV_ACTIVE, NULL },
+	  APMATRIX_ROLE_LIVE, 0, NULL },
 	{ "guest-batch", "6a2b1c3d-0d1e-4b5c-9a7f-0000000ba7c3",
-	  APMATRIX_MDEV_DEFINED | APMATRIX_MDEV_AUTOSTART, NULL },
+	  APMATRIX_ROLE_DEFINED, 1, NULL },
 };
 #define N_GUESTS (sizeof(guests) / sizeof(guests[0]))
 
@@ -130,18 +131,22 @@ static int build_guests(struct apmatrix_ctx *ctx)
 
 	for (i = 0; i < N_GUESTS; i++) {
 		TRY(ctx, apmatrix_mdev_new(ctx, guests[i].uuid, &guests[i].mdev));
-		TRY(ctx, apmatrix_mdev_set_state(guests[i].mdev, guests[i].state));
+		TRY(ctx, apmatrix_mdev_add_config(guests[i].mdev,
+		                                  guests[i].role, 0));
+		if (guests[i].role == APMATRIX_ROLE_DEFINED)
+			TRY(ctx, apmatrix_mdev_set_autostart(guests[i].mdev,
+			                                     guests[i].autostart));
 	}
 
 	/* guest-db: as the sysfs `matrix` and `control_domains` files say. */
-	m = apmatrix_mdev_get_matrix(guests[0].mdev);
+	m = apmatrix_mdev_get_matrix(guests[0].mdev, guests[0].role);
 	TRY(ctx, apmatrix_matrix_parse(m, "04.0047\n05.0047\n",
 	                               APMATRIX_MATRIX_SYSFS, 0));
 	TRY(ctx, apmatrix_matrix_parse(m, "0047\n",
 	                               APMATRIX_MATRIX_CONTROL_DOMAINS, 0));
 
 	/* guest-web: ID by ID, as assign_adapter/assign_domain writes. */
-	m = apmatrix_mdev_get_matrix(guests[1].mdev);
+	m = apmatrix_mdev_get_matrix(guests[1].mdev, guests[1].role);
 	TRY(ctx, apmatrix_idset_set(apmatrix_matrix_get_adapters(m), 0x06));
 	TRY(ctx, apmatrix_idset_set(apmatrix_matrix_get_domains(m), 0x47));
 	TRY(ctx, apmatrix_idset_set(apmatrix_matrix_get_domains(m), 0x48));
@@ -149,7 +154,7 @@ static int build_guests(struct apmatrix_ctx *ctx)
 	                            0x47));
 
 	/* guest-batch: an `ap_config` triple, as a definition stores it. */
-	m = apmatrix_mdev_get_matrix(guests[2].mdev);
+	m = apmatrix_mdev_get_matrix(guests[2].mdev, guests[2].role);
 	TRY(ctx, apmatrix_matrix_parse(m,
 		"0x14,0x000000000000000001,0x0", APMATRIX_MATRIX_AP_CONFIG, 0));
 	return 0;
@@ -188,11 +193,12 @@ static int print_scenario(struct apmatrix_ctx *ctx, struct apmatrix_host *host)
 	printf("host: CEX8 cards 03-06, domains 0005 0047 0048; apmask %s "
 	       "(adapters 04-06 given to vfio_ap)\n", mask);
 	for (i = 0; i < N_GUESTS; i++) {
-		struct apmatrix_matrix *m = apmatrix_mdev_get_matrix(guests[i].mdev);
+		struct apmatrix_matrix *m =
+			apmatrix_mdev_get_matrix(guests[i].mdev, guests[i].role);
 		struct apmatrix_matrix *g = NULL;
 
 		printf("%-11s %-9s assigned:", guests[i].name,
-		       state_name(guests[i].state));
+		       state_name(apmatrix_mdev_get_state(guests[i].mdev)));
 		print_apqns(m);
 		TRY(ctx, apmatrix_host_predict_guest_matrix(host, m, &g));
 		printf("; guest gets:");

@@ -1045,26 +1045,44 @@ int apmatrix_host_predict_guest_matrix(const struct apmatrix_host *host,
 
 /**
  * @defgroup mdev Mediated devices
- * A vfio_ap matrix mediated device, live or defined.
+ * A vfio_ap matrix mediated device: its identity (UUID, parent, type) and
+ * its configurations, one matrix per role. One UUID can be live with one
+ * matrix and defined with another at the same time: an admin changed the
+ * definition while the guest runs, or started the device with other
+ * attributes.
  * @{
  */
 
-/** @brief A vfio_ap mediated device: uuid, matrix, state. @since 0.1 */
+/** @brief A vfio_ap mediated device: identity and configurations. @since 0.1 */
 struct apmatrix_mdev;
 
-/** @brief Mediated device state bits. @since 0.1 */
+/** @brief The roles of an mdev's configurations. @since 0.1 */
+enum apmatrix_role {
+	/** The matrix assigned in sysfs now (the device exists). */
+	APMATRIX_ROLE_LIVE = 1,
+	/** The persistent definition (as mdevctl stores it). */
+	APMATRIX_ROLE_DEFINED = 2,
+	/** The matrix the kernel gives the guest of the live device
+	 *  (`guest_matrix`); never checked for conflicts. */
+	APMATRIX_ROLE_GUEST = 4
+};
+
+/** @brief Mediated device state bits, derived from the configurations.
+ *  @since 0.1 */
 enum apmatrix_mdev_state {
-	APMATRIX_MDEV_ACTIVE = 1,   /**< exists in sysfs now */
-	APMATRIX_MDEV_DEFINED = 2,  /**< has a persistent definition */
+	APMATRIX_MDEV_ACTIVE = 1,   /**< has a live configuration */
+	APMATRIX_MDEV_DEFINED = 2,  /**< has a definition */
 	APMATRIX_MDEV_AUTOSTART = 4 /**< the definition starts at boot */
 };
 
 /**
- * @brief Create a mediated device description.
+ * @brief Create a mediated device: an identity without configurations.
+ *
+ * The parent starts as `matrix`, the type as `vfio_ap-passthrough`.
  * @param ctx the context
  * @param uuid the UUID, 36 characters `8-4-4-4-12` hex (upper case is
  *        accepted and kept lower case)
- * @param[out] ret the new mdev, with an empty matrix and no state bits
+ * @param[out] ret the new mdev
  * @return 0, or -EINVAL for a malformed UUID, -ENOMEM
  * @since 0.1
  */
@@ -1104,30 +1122,113 @@ struct apmatrix_ctx *apmatrix_mdev_get_ctx(const struct apmatrix_mdev *mdev);
 const char *apmatrix_mdev_get_uuid(const struct apmatrix_mdev *mdev);
 
 /**
- * @brief The assigned matrix, to read or change in place.
+ * @brief The parent device name (`matrix` unless set).
  * @param mdev the mdev
- * @return the matrix, owned by the mdev (take a reference to keep it)
+ * @return the name, valid until it is set again or the mdev is freed
  * @since 0.1
  */
-struct apmatrix_matrix *apmatrix_mdev_get_matrix(struct apmatrix_mdev *mdev);
+const char *apmatrix_mdev_get_parent(const struct apmatrix_mdev *mdev);
 
 /**
- * @brief The state bits.
+ * @brief Set the parent device name.
+ * @param mdev the mdev
+ * @param parent one path component: 1 to 255 bytes, no `/`, no control
+ *        characters, not `.` or `..` (copied)
+ * @return 0, or -EINVAL (the name is unchanged)
+ * @since 0.1
+ */
+int apmatrix_mdev_set_parent(struct apmatrix_mdev *mdev, const char *parent);
+
+/**
+ * @brief The mdev type (`vfio_ap-passthrough` unless set).
+ * @param mdev the mdev
+ * @return the type, valid until it is set again or the mdev is freed
+ * @since 0.1
+ */
+const char *apmatrix_mdev_get_type(const struct apmatrix_mdev *mdev);
+
+/**
+ * @brief Set the mdev type.
+ * @param mdev the mdev
+ * @param type as for apmatrix_mdev_set_parent()
+ * @return 0, or -EINVAL (the type is unchanged)
+ * @since 0.1
+ */
+int apmatrix_mdev_set_type(struct apmatrix_mdev *mdev, const char *type);
+
+/**
+ * @brief Add a configuration with an empty matrix. A new definition starts
+ * manually (apmatrix_mdev_set_autostart() changes that).
+ * @param mdev the mdev
+ * @param role one enum apmatrix_role value
+ * @param flags 0
+ * @return 0, or -EEXIST when the mdev has a configuration in that role,
+ *         -EINVAL for an unknown role or flags
+ * @since 0.1
+ */
+int apmatrix_mdev_add_config(struct apmatrix_mdev *mdev, unsigned int role,
+                             unsigned int flags);
+
+/**
+ * @brief Remove a configuration (its matrix is emptied).
+ * @param mdev the mdev
+ * @param role one enum apmatrix_role value
+ * @param flags 0
+ * @return 0, or -ENOENT when the mdev has no configuration in that role,
+ *         -EINVAL for an unknown role or flags
+ * @since 0.1
+ */
+int apmatrix_mdev_remove_config(struct apmatrix_mdev *mdev, unsigned int role,
+                                unsigned int flags);
+
+/**
+ * @brief Whether the mdev has a configuration in a role.
+ * @param mdev the mdev
+ * @param role one enum apmatrix_role value
+ * @return 1 or 0 (also for an unknown role)
+ * @since 0.1
+ */
+int apmatrix_mdev_has_config(const struct apmatrix_mdev *mdev,
+                             unsigned int role);
+
+/**
+ * @brief The matrix of a configuration, to read or change in place.
+ * @param mdev the mdev
+ * @param role one enum apmatrix_role value
+ * @return the matrix, owned by the mdev (a reference on it keeps the mdev
+ *         alive), or NULL when the mdev has no configuration in that role
+ * @since 0.1
+ */
+struct apmatrix_matrix *apmatrix_mdev_get_matrix(struct apmatrix_mdev *mdev,
+                                                 unsigned int role);
+
+/**
+ * @brief Whether the definition starts automatically (mdevctl
+ * `start: auto`).
+ * @param mdev the mdev
+ * @return 1 (auto) or 0 (manual), or -ENOENT without a definition
+ * @since 0.1
+ */
+int apmatrix_mdev_get_autostart(const struct apmatrix_mdev *mdev);
+
+/**
+ * @brief Set the start mode of the definition.
+ * @param mdev the mdev
+ * @param autostart 1 (auto) or 0 (manual)
+ * @return 0, or -ENOENT without a definition, -EINVAL for other values
+ * @since 0.1
+ */
+int apmatrix_mdev_set_autostart(struct apmatrix_mdev *mdev, int autostart);
+
+/**
+ * @brief The state, derived from the configurations: APMATRIX_MDEV_ACTIVE
+ * with a live one, APMATRIX_MDEV_DEFINED with a definition, plus
+ * APMATRIX_MDEV_AUTOSTART when it starts automatically.
  * @param mdev the mdev
  * @return enum apmatrix_mdev_state bits
  * @since 0.1
  */
 unsigned int apmatrix_mdev_get_state(const struct apmatrix_mdev *mdev);
-
-/**
- * @brief Set the state bits.
- * @param mdev the mdev
- * @param state enum apmatrix_mdev_state bits; APMATRIX_MDEV_AUTOSTART
- *        needs APMATRIX_MDEV_DEFINED
- * @return 0, or -EINVAL
- * @since 0.1
- */
-int apmatrix_mdev_set_state(struct apmatrix_mdev *mdev, unsigned int state);
 
 /** @} */
 

@@ -42,14 +42,71 @@ struct apmatrix_host {
 	uint8_t queue_state[APMATRIX_MAX_APQNS]; /* enum apmatrix_state */
 };
 
+/* The slots of an mdev's configurations, in role order. */
+enum {
+	APMATRIX_CONFIG_LIVE,
+	APMATRIX_CONFIG_DEFINED,
+	APMATRIX_CONFIG_GUEST,
+	APMATRIX_CONFIG_COUNT
+};
+
+/* Parent and type are one path component (NAME_MAX) plus the NUL. */
+#define APMATRIX_NAME_SIZE 256
+
 struct apmatrix_mdev {
 	int refcount;
 	struct apmatrix_ctx *ctx;
-	unsigned int state;
-	uint64_t key[2]; /* apmatrix_uuid_key() of the UUID */
+	unsigned int roles; /* enum apmatrix_role bits of present configs */
+	int autostart;      /* of the DEFINED configuration */
+	uint64_t key[2];    /* apmatrix_uuid_key() of the UUID */
 	char uuid[APMATRIX_UUID_LEN + 1];
-	struct apmatrix_matrix matrix;
+	char parent[APMATRIX_NAME_SIZE];
+	char type[APMATRIX_NAME_SIZE];
+	struct apmatrix_matrix config[APMATRIX_CONFIG_COUNT];
 };
+
+/* The slot of a single role bit, or -1. */
+static inline int apmatrix_role_slot(unsigned int role)
+{
+	switch (role) {
+	case APMATRIX_ROLE_LIVE:
+		return APMATRIX_CONFIG_LIVE;
+	case APMATRIX_ROLE_DEFINED:
+		return APMATRIX_CONFIG_DEFINED;
+	case APMATRIX_ROLE_GUEST:
+		return APMATRIX_CONFIG_GUEST;
+	default:
+		return -1;
+	}
+}
+
+/* "live", "defined", "guest" (JSON and messages). */
+static inline const char *apmatrix_role_name(unsigned int role)
+{
+	switch (role) {
+	case APMATRIX_ROLE_LIVE:
+		return "live";
+	case APMATRIX_ROLE_DEFINED:
+		return "defined";
+	case APMATRIX_ROLE_GUEST:
+		return "guest";
+	default:
+		return "unknown";
+	}
+}
+
+/* enum apmatrix_mdev_state bits, derived from the configurations. */
+static inline unsigned int apmatrix_mdev_state(const struct apmatrix_mdev *m)
+{
+	unsigned int st = 0;
+
+	if (m->roles & APMATRIX_ROLE_LIVE)
+		st |= APMATRIX_MDEV_ACTIVE;
+	if (m->roles & APMATRIX_ROLE_DEFINED)
+		st |= APMATRIX_MDEV_DEFINED |
+		      (m->autostart ? APMATRIX_MDEV_AUTOSTART : 0);
+	return st;
+}
 
 struct apmatrix_finding {
 	struct apmatrix_report *report;
@@ -109,8 +166,5 @@ int apmatrix_finding_set_message(struct apmatrix_finding *finding,
 /* Order the findings: severity (errors first), code, UUIDs. */
 void apmatrix_report_sort(struct apmatrix_report *report);
 const char *apmatrix_finding_code_name(int code);
-
-/* check.c: tests compare the clean-mdev fast path with the full one. */
-void apmatrix_check_set_fast_path(struct apmatrix_check *check, int on);
 
 #endif /* APMATRIX_CHECK_INTERNAL_H */

@@ -27,7 +27,6 @@ struct apmatrix_check {
 	struct apmatrix_ctx *ctx;
 	struct apmatrix_host *host;
 	int have_persistent;
-	int no_fast_path; /* tests: always take the full path */
 	struct apmatrix_bits persistent_apmask;
 	struct apmatrix_bits persistent_aqmask;
 	struct apmatrix_mdev **mdevs;
@@ -178,9 +177,16 @@ apmatrix_check_set_persistent_masks(struct apmatrix_check *check,
 	return 0;
 }
 
-void apmatrix_check_set_fast_path(struct apmatrix_check *check, int on)
+/* The configuration checked: the live one, else the definition. */
+static const struct apmatrix_matrix *mx(const struct apmatrix_mdev *m)
 {
-	check->no_fast_path = !on;
+	static const struct apmatrix_matrix none;
+
+	if (m->roles & APMATRIX_ROLE_LIVE)
+		return &m->config[APMATRIX_CONFIG_LIVE];
+	if (m->roles & APMATRIX_ROLE_DEFINED)
+		return &m->config[APMATRIX_CONFIG_DEFINED];
+	return &none;
 }
 
 /* ------------------------------------------------------------------ */
@@ -299,7 +305,7 @@ static int check_pair(struct run_state *rs, uint32_t i0, uint32_t i1)
 		i0 = i1;
 		i1 = ti;
 	}
-	both = m0->state & m1->state;
+	both = apmatrix_mdev_state(m0) & apmatrix_mdev_state(m1);
 	r = apmatrix_report_add_mdevs(
 		rs->report, APMATRIX_FINDING_SHARED_APQNS,
 		(both & (APMATRIX_MDEV_ACTIVE | APMATRIX_MDEV_AUTOSTART))
@@ -310,10 +316,10 @@ static int check_pair(struct run_state *rs, uint32_t i0, uint32_t i1)
 		return r;
 	f->mdev_index[0] = (int32_t)i0;
 	f->mdev_index[1] = (int32_t)i1;
-	bits_and(&f->adapters.bits, &m0->matrix.adapters.bits,
-		 &m1->matrix.adapters.bits);
-	bits_and(&f->domains.bits, &m0->matrix.domains.bits,
-		 &m1->matrix.domains.bits);
+	bits_and(&f->adapters.bits, &mx(m0)->adapters.bits,
+		 &mx(m1)->adapters.bits);
+	bits_and(&f->domains.bits, &mx(m0)->domains.bits,
+		 &mx(m1)->domains.bits);
 	return append_product(&f->apqns, &f->adapters.bits, &f->domains.bits);
 }
 
@@ -455,9 +461,9 @@ static int check_limits(struct run_state *rs, const struct apmatrix_mdev *m,
 			const struct apmatrix_host *host,
 			const struct host_masks *hm)
 {
-	const struct apmatrix_bits *A = &m->matrix.adapters.bits;
-	const struct apmatrix_bits *D = &m->matrix.domains.bits;
-	const struct apmatrix_bits *C = &m->matrix.controls.bits;
+	const struct apmatrix_bits *A = &mx(m)->adapters.bits;
+	const struct apmatrix_bits *D = &mx(m)->domains.bits;
+	const struct apmatrix_bits *C = &mx(m)->controls.bits;
 	const struct apmatrix_bits none = {{0}};
 	struct apmatrix_bits over;
 	struct apmatrix_finding *f;
@@ -497,9 +503,9 @@ static int check_limits(struct run_state *rs, const struct apmatrix_mdev *m,
 
 static int check_shape(struct run_state *rs, const struct apmatrix_mdev *m)
 {
-	const struct apmatrix_bits *A = &m->matrix.adapters.bits;
-	const struct apmatrix_bits *D = &m->matrix.domains.bits;
-	const struct apmatrix_bits *C = &m->matrix.controls.bits;
+	const struct apmatrix_bits *A = &mx(m)->adapters.bits;
+	const struct apmatrix_bits *D = &mx(m)->domains.bits;
+	const struct apmatrix_bits *C = &mx(m)->controls.bits;
 	struct apmatrix_finding *f;
 	int r;
 
@@ -524,15 +530,15 @@ static int check_shape(struct run_state *rs, const struct apmatrix_mdev *m)
 static int check_config(struct run_state *rs, const struct apmatrix_mdev *m,
 			const struct host_masks *hm)
 {
-	const struct apmatrix_bits *A = &m->matrix.adapters.bits;
-	const struct apmatrix_bits *D = &m->matrix.domains.bits;
+	const struct apmatrix_bits *A = &mx(m)->adapters.bits;
+	const struct apmatrix_bits *D = &mx(m)->domains.bits;
 	struct apmatrix_bits na, nd, nc, lim_a, lim_d;
 	struct apmatrix_finding *f;
 	int r;
 
 	bits_and(&na, A, &hm->unconf_a);
 	bits_and(&nd, D, &hm->unconf_d);
-	bits_and(&nc, &m->matrix.controls.bits, &hm->unconf_c);
+	bits_and(&nc, &mx(m)->controls.bits, &hm->unconf_c);
 	if (!bits_empty(&na) || !bits_empty(&nd)) {
 		r = add_finding(rs, APMATRIX_FINDING_NOT_CONFIGURED,
 				APMATRIX_SEVERITY_WARNING, m, &f);
@@ -645,57 +651,15 @@ static int check_pool(struct run_state *rs, const struct apmatrix_mdev *m,
 {
 	struct apmatrix_bits a, d;
 
-	bits_and(&a, &m->matrix.adapters.bits, apmask);
-	bits_and(&d, &m->matrix.domains.bits, aqmask);
+	bits_and(&a, &mx(m)->adapters.bits, apmask);
+	bits_and(&d, &mx(m)->domains.bits, aqmask);
 	if (bits_empty(&a) || bits_empty(&d))
 		return 0;
 	return product_finding(rs,
 			       persistent
 				       ? APMATRIX_FINDING_HOST_POOL_PERSISTENT
 				       : APMATRIX_FINDING_HOST_POOL_ACTIVE,
-			       pool_severity(m->state, persistent), m, &a, &d);
-}
-
-/* Whether an mdev has nothing to report: a few word operations. */
-static int mdev_clean(const struct apmatrix_check *check,
-		      const struct host_masks *hm,
-		      const struct apmatrix_mdev *m)
-{
-	const struct apmatrix_host *host = check->host;
-	const struct apmatrix_bits *A = &m->matrix.adapters.bits;
-	const struct apmatrix_bits *D = &m->matrix.domains.bits;
-	const struct apmatrix_bits *C = &m->matrix.controls.bits;
-	struct apmatrix_bits cfg_a, cfg_d;
-
-	if (bits_empty(D) ? !bits_empty(A) || !bits_empty(C) : bits_empty(A))
-		return 0;
-	if (check->have_persistent &&
-	    bits_intersects(A, &check->persistent_apmask) &&
-	    bits_intersects(D, &check->persistent_aqmask))
-		return 0;
-	if (!host)
-		return 1;
-	if ((bits_intersects(A, &host->apmask.bits) &&
-	     bits_intersects(D, &host->aqmask.bits)) ||
-	    bits_intersects(A, &hm->over_a) ||
-	    bits_intersects(D, &hm->over_d) ||
-	    bits_intersects(C, &hm->over_d) ||
-	    bits_intersects(A, &hm->unconf_a) ||
-	    bits_intersects(D, &hm->unconf_d) ||
-	    bits_intersects(C, &hm->unconf_c))
-		return 0;
-	bits_and(&cfg_a, A, &hm->conf_a);
-	bits_and(&cfg_d, D, &hm->conf_d);
-	if (bits_empty(&cfg_d))
-		return 1;
-	bits_foreach (a, &cfg_a) {
-		struct apmatrix_bits bad;
-
-		bits_andnot(&bad, &cfg_d, &host->vfio[a]);
-		if (!bits_empty(&bad))
-			return 0;
-	}
-	return 1;
+			       pool_severity(apmatrix_mdev_state(m), persistent), m, &a, &d);
 }
 
 static int check_mdev(struct run_state *rs, const struct host_masks *hm,
@@ -706,8 +670,6 @@ static int check_mdev(struct run_state *rs, const struct host_masks *hm,
 	struct apmatrix_bits cfg_a, cfg_d;
 	int r;
 
-	if (!check->no_fast_path && mdev_clean(check, hm, m))
-		return 0;
 	r = check_shape(rs, m);
 	if (r < 0)
 		return r;
@@ -728,8 +690,8 @@ static int check_mdev(struct run_state *rs, const struct host_masks *hm,
 	r = check_config(rs, m, hm);
 	if (r < 0)
 		return r;
-	bits_and(&cfg_a, &m->matrix.adapters.bits, &hm->conf_a);
-	bits_and(&cfg_d, &m->matrix.domains.bits, &hm->conf_d);
+	bits_and(&cfg_a, &mx(m)->adapters.bits, &hm->conf_a);
+	bits_and(&cfg_d, &mx(m)->domains.bits, &hm->conf_d);
 	if (bits_empty(&cfg_d))
 		return 0;
 	return check_queues(rs, m, host, &cfg_a, &cfg_d);
@@ -889,8 +851,8 @@ APMATRIX_EXPORT int apmatrix_check_run(struct apmatrix_check *check,
 	for (unsigned int i = 0; i < check->count; i++) {
 		const struct apmatrix_mdev *m = check->mdevs[i];
 
-		r = claim_apqns(&rs, (int32_t)i, &m->matrix.adapters.bits,
-				&m->matrix.domains.bits);
+		r = claim_apqns(&rs, (int32_t)i, &mx(m)->adapters.bits,
+				&mx(m)->domains.bits);
 		if (r < 0)
 			goto out;
 		rs.current = (int32_t)i;

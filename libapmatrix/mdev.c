@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* A vfio_ap mediated device description: UUID, assigned matrix, state. */
+/*
+ * A vfio_ap mediated device: its identity (UUID, parent, type) and up to
+ * three configurations, one per role (live, defined, guest), each a matrix.
+ */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check-internal.h"
+
+#define DEFAULT_PARENT "matrix"
+#define DEFAULT_TYPE "vfio_ap-passthrough"
 
 static void mdev_owner_ref(void *owner)
 {
@@ -40,17 +48,20 @@ APMATRIX_EXPORT int apmatrix_mdev_new(struct apmatrix_ctx *ctx,
 				      struct apmatrix_mdev **ret)
 {
 	struct apmatrix_mdev *mdev;
+	char q[APMATRIX_QUOTE_SIZE];
 	int bad;
 
+	apmatrix_diag_clear(ctx);
 	if (!ctx || !uuid || !ret)
 		return apmatrix_diag(ctx, -EINVAL, "mdev_new: NULL argument");
 	bad = uuid_bad_offset(uuid);
 	if (bad >= 0)
-		return apmatrix_diag(ctx, -EINVAL,
-				     "invalid UUID \"%.64s\": unexpected %s at "
-				     "offset %d",
-				     uuid, uuid[bad] ? "character" : "end",
-				     bad);
+		return apmatrix_diag(
+			ctx, -EINVAL,
+			"invalid UUID %s: unexpected %s at "
+			"offset %d",
+			apmatrix_diag_quote(q, sizeof(q), uuid, SIZE_MAX),
+			uuid[bad] ? "character" : "end", bad);
 	mdev = calloc(1, sizeof(*mdev));
 	if (!mdev)
 		return apmatrix_diag(ctx, -ENOMEM, "mdev_new: out of memory");
@@ -60,8 +71,11 @@ APMATRIX_EXPORT int apmatrix_mdev_new(struct apmatrix_ctx *ctx,
 		mdev->uuid[i] = (char)tolower((unsigned char)uuid[i]);
 	mdev->uuid[APMATRIX_UUID_LEN] = '\0';
 	apmatrix_uuid_key(mdev->uuid, mdev->key);
-	apmatrix_matrix_init_embedded(&mdev->matrix, ctx, mdev, mdev_owner_ref,
-				      mdev_owner_unref);
+	memcpy(mdev->parent, DEFAULT_PARENT, sizeof(DEFAULT_PARENT));
+	memcpy(mdev->type, DEFAULT_TYPE, sizeof(DEFAULT_TYPE));
+	for (unsigned int i = 0; i < APMATRIX_CONFIG_COUNT; i++)
+		apmatrix_matrix_init_embedded(&mdev->config[i], ctx, mdev,
+					      mdev_owner_ref, mdev_owner_unref);
 	*ret = mdev;
 	return 0;
 }
@@ -96,37 +110,188 @@ apmatrix_mdev_get_uuid(const struct apmatrix_mdev *mdev)
 	return mdev ? mdev->uuid : NULL;
 }
 
-APMATRIX_EXPORT struct apmatrix_matrix *
-apmatrix_mdev_get_matrix(struct apmatrix_mdev *mdev)
+APMATRIX_EXPORT const char *
+apmatrix_mdev_get_parent(const struct apmatrix_mdev *mdev)
 {
-	return mdev ? &mdev->matrix : NULL;
+	return mdev ? mdev->parent : NULL;
+}
+
+APMATRIX_EXPORT const char *
+apmatrix_mdev_get_type(const struct apmatrix_mdev *mdev)
+{
+	return mdev ? mdev->type : NULL;
+}
+
+/*
+ * Parent and type name a directory under /sys/devices and a file under
+ * /etc/mdevctl.d: one path component, printable.
+ */
+static int set_name(struct apmatrix_mdev *mdev, const char *what,
+		    char dst[APMATRIX_NAME_SIZE], const char *name)
+{
+	char q[APMATRIX_QUOTE_SIZE];
+	const char *why = NULL;
+	size_t len;
+
+	apmatrix_diag_clear(mdev->ctx);
+	if (!name)
+		return apmatrix_diag(mdev->ctx, -EINVAL, "mdev %s: NULL %s",
+				     mdev->uuid, what);
+	len = strlen(name);
+	if (len == 0)
+		why = "is empty";
+	else if (len >= APMATRIX_NAME_SIZE)
+		why = "is longer than 255 bytes";
+	else if (!strcmp(name, ".") || !strcmp(name, ".."))
+		why = "is not a name";
+	else if (strchr(name, '/'))
+		why = "contains '/'";
+	for (size_t i = 0; !why && i < len; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			why = "contains a control character";
+	if (why)
+		return apmatrix_diag(
+			mdev->ctx, -EINVAL, "mdev %s: %s %s %s", mdev->uuid,
+			what, apmatrix_diag_quote(q, sizeof(q), name, SIZE_MAX),
+			why);
+	memcpy(dst, name, len + 1);
+	return 0;
+}
+
+APMATRIX_EXPORT int apmatrix_mdev_set_parent(struct apmatrix_mdev *mdev,
+					     const char *parent)
+{
+	if (!mdev)
+		return -EINVAL;
+	return set_name(mdev, "parent", mdev->parent, parent);
+}
+
+APMATRIX_EXPORT int apmatrix_mdev_set_type(struct apmatrix_mdev *mdev,
+					   const char *type)
+{
+	if (!mdev)
+		return -EINVAL;
+	return set_name(mdev, "type", mdev->type, type);
+}
+
+static void config_clear(struct apmatrix_matrix *m)
+{
+	memset(&m->adapters.bits, 0, sizeof(m->adapters.bits));
+	memset(&m->domains.bits, 0, sizeof(m->domains.bits));
+	memset(&m->controls.bits, 0, sizeof(m->controls.bits));
+}
+
+/* The role's slot in mdev->config, or -EINVAL with a diagnostic. */
+static int role_slot(struct apmatrix_mdev *mdev, unsigned int role,
+		     unsigned int flags, const char *fn)
+{
+	int slot = apmatrix_role_slot(role);
+
+	if (slot < 0)
+		return apmatrix_diag(mdev->ctx, -EINVAL,
+				     "%s: mdev %s: unknown role %u", fn,
+				     mdev->uuid, role);
+	if (!apmatrix_flags_ok(flags, 0))
+		return apmatrix_diag(mdev->ctx, -EINVAL,
+				     "%s: mdev %s: unknown flags 0x%x", fn,
+				     mdev->uuid, flags);
+	return slot;
+}
+
+APMATRIX_EXPORT int apmatrix_mdev_add_config(struct apmatrix_mdev *mdev,
+					     unsigned int role,
+					     unsigned int flags)
+{
+	int slot;
+
+	if (!mdev)
+		return -EINVAL;
+	apmatrix_diag_clear(mdev->ctx);
+	slot = role_slot(mdev, role, flags, "mdev_add_config");
+	if (slot < 0)
+		return slot;
+	if (mdev->roles & role)
+		return apmatrix_diag(mdev->ctx, -EEXIST,
+				     "mdev %s already has a %s configuration",
+				     mdev->uuid, apmatrix_role_name(role));
+	config_clear(&mdev->config[slot]);
+	if (role == APMATRIX_ROLE_DEFINED)
+		mdev->autostart = 0;
+	mdev->roles |= role;
+	return 0;
+}
+
+APMATRIX_EXPORT int apmatrix_mdev_remove_config(struct apmatrix_mdev *mdev,
+						unsigned int role,
+						unsigned int flags)
+{
+	int slot;
+
+	if (!mdev)
+		return -EINVAL;
+	apmatrix_diag_clear(mdev->ctx);
+	slot = role_slot(mdev, role, flags, "mdev_remove_config");
+	if (slot < 0)
+		return slot;
+	if (!(mdev->roles & role))
+		return apmatrix_diag(mdev->ctx, -ENOENT,
+				     "mdev %s has no %s configuration",
+				     mdev->uuid, apmatrix_role_name(role));
+	config_clear(&mdev->config[slot]);
+	mdev->roles &= ~role;
+	return 0;
+}
+
+APMATRIX_EXPORT int apmatrix_mdev_has_config(const struct apmatrix_mdev *mdev,
+					     unsigned int role)
+{
+	return mdev && apmatrix_role_slot(role) >= 0 && (mdev->roles & role);
+}
+
+APMATRIX_EXPORT struct apmatrix_matrix *
+apmatrix_mdev_get_matrix(struct apmatrix_mdev *mdev, unsigned int role)
+{
+	if (!apmatrix_mdev_has_config(mdev, role))
+		return NULL;
+	return &mdev->config[apmatrix_role_slot(role)];
+}
+
+APMATRIX_EXPORT int
+apmatrix_mdev_get_autostart(const struct apmatrix_mdev *mdev)
+{
+	if (!mdev)
+		return -EINVAL;
+	apmatrix_diag_clear(mdev->ctx);
+	if (!(mdev->roles & APMATRIX_ROLE_DEFINED))
+		return apmatrix_diag(mdev->ctx, -ENOENT,
+				     "mdev %s has no definition, so no start "
+				     "mode",
+				     mdev->uuid);
+	return mdev->autostart;
+}
+
+APMATRIX_EXPORT int apmatrix_mdev_set_autostart(struct apmatrix_mdev *mdev,
+						int autostart)
+{
+	if (!mdev)
+		return -EINVAL;
+	apmatrix_diag_clear(mdev->ctx);
+	if (autostart != 0 && autostart != 1)
+		return apmatrix_diag(mdev->ctx, -EINVAL,
+				     "mdev %s: autostart must be 0 or 1, not "
+				     "%d",
+				     mdev->uuid, autostart);
+	if (!(mdev->roles & APMATRIX_ROLE_DEFINED))
+		return apmatrix_diag(mdev->ctx, -ENOENT,
+				     "mdev %s has no definition to start "
+				     "automatically",
+				     mdev->uuid);
+	mdev->autostart = autostart;
+	return 0;
 }
 
 APMATRIX_EXPORT unsigned int
 apmatrix_mdev_get_state(const struct apmatrix_mdev *mdev)
 {
-	return mdev ? mdev->state : 0;
-}
-
-APMATRIX_EXPORT int apmatrix_mdev_set_state(struct apmatrix_mdev *mdev,
-					    unsigned int state)
-{
-	const unsigned int known = APMATRIX_MDEV_ACTIVE |
-				   APMATRIX_MDEV_DEFINED |
-				   APMATRIX_MDEV_AUTOSTART;
-
-	if (!mdev)
-		return -EINVAL;
-	if (!apmatrix_flags_ok(state, known))
-		return apmatrix_diag(mdev->ctx, -EINVAL,
-				     "mdev %s: unknown state bits 0x%x",
-				     mdev->uuid, state & ~known);
-	if ((state & APMATRIX_MDEV_AUTOSTART) &&
-	    !(state & APMATRIX_MDEV_DEFINED))
-		return apmatrix_diag(mdev->ctx, -EINVAL,
-				     "mdev %s: autostart needs a persistent "
-				     "definition",
-				     mdev->uuid);
-	mdev->state = state;
-	return 0;
+	return mdev ? apmatrix_mdev_state(mdev) : 0;
 }

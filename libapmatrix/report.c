@@ -190,7 +190,7 @@ int apmatrix_report_add_mdevs(struct apmatrix_report *report, int code,
 		memcpy(f->uuids[i], m[i]->uuid, sizeof(f->uuids[i]));
 		f->keys[i][0] = m[i]->key[0];
 		f->keys[i][1] = m[i]->key[1];
-		f->states[i] = m[i]->state;
+		f->states[i] = apmatrix_mdev_state(m[i]);
 		f->uuid_count = i + 1;
 	}
 	*ret = f;

@@ -71,19 +71,46 @@ static inline const char *tc_apqns(const struct apmatrix_apqn_list *list)
 	return buf;
 }
 
+/* Fill a matrix from three ID lists. */
+static inline void tc_matrix(struct apmatrix_matrix *m, const char *adapters,
+			     const char *domains, const char *controls)
+{
+	ck_assert_ptr_nonnull(m);
+	tc_fill(apmatrix_matrix_get_adapters(m), adapters);
+	tc_fill(apmatrix_matrix_get_domains(m), domains);
+	tc_fill(apmatrix_matrix_get_control_domains(m), controls);
+}
+
+/*
+ * An mdev with the configurations the state bits name, all with the same
+ * matrix: a live one for APMATRIX_MDEV_ACTIVE, a definition for
+ * APMATRIX_MDEV_DEFINED (autostart with APMATRIX_MDEV_AUTOSTART).
+ */
 static inline struct apmatrix_mdev *
 tc_mdev(struct apmatrix_ctx *ctx, const char *uuid, const char *adapters,
 	const char *domains, const char *controls, unsigned int state)
 {
 	struct apmatrix_mdev *mdev = NULL;
-	struct apmatrix_matrix *m;
 
 	ck_assert_int_eq(apmatrix_mdev_new(ctx, uuid, &mdev), 0);
-	m = apmatrix_mdev_get_matrix(mdev);
-	tc_fill(apmatrix_matrix_get_adapters(m), adapters);
-	tc_fill(apmatrix_matrix_get_domains(m), domains);
-	tc_fill(apmatrix_matrix_get_control_domains(m), controls);
-	ck_assert_int_eq(apmatrix_mdev_set_state(mdev, state), 0);
+	if (state & APMATRIX_MDEV_ACTIVE) {
+		ck_assert_int_eq(
+			apmatrix_mdev_add_config(mdev, APMATRIX_ROLE_LIVE, 0),
+			0);
+		tc_matrix(apmatrix_mdev_get_matrix(mdev, APMATRIX_ROLE_LIVE),
+			  adapters, domains, controls);
+	}
+	if (state & (APMATRIX_MDEV_DEFINED | APMATRIX_MDEV_AUTOSTART)) {
+		ck_assert_int_eq(apmatrix_mdev_add_config(
+					 mdev, APMATRIX_ROLE_DEFINED, 0),
+				 0);
+		tc_matrix(apmatrix_mdev_get_matrix(mdev, APMATRIX_ROLE_DEFINED),
+			  adapters, domains, controls);
+		ck_assert_int_eq(
+			apmatrix_mdev_set_autostart(
+				mdev, !!(state & APMATRIX_MDEV_AUTOSTART)),
+			0);
+	}
 	return mdev;
 }
 
