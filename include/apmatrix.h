@@ -11,12 +11,17 @@
  *   success, a negative errno value on failure. New objects come back
  *   through a trailing out-parameter that is written only on success.
  * - Bad arguments give -EINVAL; nothing aborts, asserts or exits.
- * - After a failure (and after a success that carries a warning), a one-line
- *   message naming what was wrong and where is available from
- *   apmatrix_get_diagnostic(). A call given a NULL object has no context to
- *   record it in, and only returns -EINVAL.
- * - Every action takes an `unsigned int flags` that must be 0 or a
- *   combination of documented bits, otherwise -EINVAL.
+ * - Diagnostics: apmatrix_get_diagnostic() describes the last fallible call
+ *   on the context. Such a call (one that returns an error code: actions,
+ *   parsers, formatters, constructors) first clears it; a failure then sets
+ *   a one-line message naming what was wrong and where, and a success that
+ *   warns sets the warning. Queries (getters, tests, counts, iterators)
+ *   leave it alone, except that one refusing a bad argument records why.
+ *   User text in a message is quoted with C escapes and may be shortened
+ *   (`"0x1g"`, `"0123..."...`). A call given a NULL object has no context
+ *   to record anything in, and only returns -EINVAL.
+ * - Every action, parser and formatter takes an `unsigned int flags` that
+ *   must be 0 or a combination of documented bits, otherwise -EINVAL.
  * - `_unref()` accepts NULL and always returns NULL.
  * - Formatting functions follow snprintf(): they write at most @p size bytes
  *   including the terminating NUL and return the length of the full text
@@ -122,7 +127,7 @@ int apmatrix_get_log_priority(const struct apmatrix_ctx *ctx);
  * @brief Set the log priority.
  * @param ctx the context
  * @param priority a syslog priority, 0 to 7
- * @return 0, or -EINVAL for a priority out of range
+ * @return 0, or -EINVAL for a NULL context or a priority out of range
  * @since 0.1
  */
 int apmatrix_set_log_priority(struct apmatrix_ctx *ctx, int priority);
@@ -141,8 +146,8 @@ enum apmatrix_root {
  * @param ctx the context
  * @param which an enum apmatrix_root value
  * @param path an absolute path (copied)
- * @return 0, or -EINVAL for an unknown root or a relative or empty path,
- *         -ENOMEM
+ * @return 0, or -EINVAL for a NULL context, an unknown root or a relative,
+ *         empty or NULL path, -ENOMEM
  * @since 0.1
  */
 int apmatrix_set_root(struct apmatrix_ctx *ctx, unsigned int which,
@@ -160,13 +165,17 @@ const char *apmatrix_get_root(const struct apmatrix_ctx *ctx,
                               unsigned int which);
 
 /**
- * @brief The message of the last call on this context that failed or warned.
+ * @brief The message of the last fallible call on this context.
  *
- * Names what was wrong and where, for example
- * `invalid character 'g' at offset 3 in mask "0x1g"`.
+ * After a failure it names what was wrong and where, for example
+ * `invalid character 'g' at offset 3 in mask "0x1g"`; after a success that
+ * warns it gives the warning; after a clean success it is "". It is one
+ * line: user text in it is quoted with C escapes, so it holds no control
+ * characters. Queries (getters, counts, tests, iterators) leave it alone
+ * unless they refuse an argument.
  * @param ctx the context
- * @return the message, or "" when there is none; valid until the next call
- *         on the context that fails or warns
+ * @return the message, or "" when there is none; valid until the next
+ *         fallible call on the context
  * @since 0.1
  */
 const char *apmatrix_get_diagnostic(const struct apmatrix_ctx *ctx);
@@ -235,14 +244,14 @@ enum apmatrix_warning {
  * @brief Create an empty ID set.
  * @param ctx the context
  * @param[out] ret the new set
- * @return 0, or -EINVAL, -ENOMEM
+ * @return 0, or -EINVAL (a NULL argument), -ENOMEM
  * @since 0.1
  */
 int apmatrix_idset_new(struct apmatrix_ctx *ctx, struct apmatrix_idset **ret);
 
 /**
  * @brief Take a reference. A set owned by another object (a matrix, a
- * host) forwards the reference to its owner.
+ * host) forwards the reference to its owner, so it keeps the owner alive.
  * @param set the set, or NULL
  * @return @p set
  * @since 0.1
@@ -259,8 +268,12 @@ struct apmatrix_idset *apmatrix_idset_unref(struct apmatrix_idset *set);
 
 /**
  * @brief The context of a set.
+ *
+ * The context is not part of the set (the set holds a reference on it), so
+ * a const set still gives a context that can be used to create objects.
  * @param set the set
- * @return the context (borrowed)
+ * @return the context (borrowed, valid as long as the set), or NULL for a
+ *         NULL set
  * @since 0.1
  */
 struct apmatrix_ctx *apmatrix_idset_get_ctx(const struct apmatrix_idset *set);
@@ -269,7 +282,7 @@ struct apmatrix_ctx *apmatrix_idset_get_ctx(const struct apmatrix_idset *set);
  * @brief Add an ID.
  * @param set the set
  * @param id 0 to 255
- * @return 0, or -EINVAL for an ID out of range
+ * @return 0, or -EINVAL for a NULL set or an ID over 255
  * @since 0.1
  */
 int apmatrix_idset_set(struct apmatrix_idset *set, unsigned int id);
@@ -278,7 +291,7 @@ int apmatrix_idset_set(struct apmatrix_idset *set, unsigned int id);
  * @brief Remove an ID.
  * @param set the set
  * @param id 0 to 255
- * @return 0, or -EINVAL for an ID out of range
+ * @return 0, or -EINVAL for a NULL set or an ID over 255
  * @since 0.1
  */
 int apmatrix_idset_clear(struct apmatrix_idset *set, unsigned int id);
@@ -286,7 +299,7 @@ int apmatrix_idset_clear(struct apmatrix_idset *set, unsigned int id);
 /**
  * @brief Remove every ID.
  * @param set the set
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL for a NULL set
  * @since 0.1
  */
 int apmatrix_idset_clear_all(struct apmatrix_idset *set);
@@ -303,10 +316,10 @@ int apmatrix_idset_test(const struct apmatrix_idset *set, unsigned int id);
 /**
  * @brief Number of IDs in the set.
  * @param set the set
- * @return 0 to 256
+ * @return 0 to 256 (0 for a NULL set)
  * @since 0.1
  */
-unsigned int apmatrix_idset_count(const struct apmatrix_idset *set);
+unsigned int apmatrix_idset_get_count(const struct apmatrix_idset *set);
 
 /**
  * @brief Iterate: the smallest ID in the set that is at least @p from.
@@ -314,8 +327,9 @@ unsigned int apmatrix_idset_count(const struct apmatrix_idset *set);
  * `for (id = apmatrix_idset_next(s, 0); id >= 0; id = apmatrix_idset_next(s, id + 1))`
  * @param set the set
  * @param from where to start, 0 to 256
- * @return the ID, or -ENOENT when there is none, -EINVAL for @p from over
- *         256
+ * @return the ID, or -ENOENT when there is none (no diagnostic: the end of
+ *         an iteration is no failure), -EINVAL for a NULL set or @p from
+ *         over 256
  * @since 0.1
  */
 int apmatrix_idset_next(const struct apmatrix_idset *set, unsigned int from);
@@ -324,7 +338,7 @@ int apmatrix_idset_next(const struct apmatrix_idset *set, unsigned int from);
  * @brief Make @p dst a copy of @p src.
  * @param dst the set to change
  * @param src the set to copy
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL for a NULL set
  * @since 0.1
  */
 int apmatrix_idset_assign(struct apmatrix_idset *dst,
@@ -334,7 +348,7 @@ int apmatrix_idset_assign(struct apmatrix_idset *dst,
  * @brief @p dst becomes @p dst ∪ @p src.
  * @param dst the set to change
  * @param src the other set
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL for a NULL set
  * @since 0.1
  */
 int apmatrix_idset_union(struct apmatrix_idset *dst,
@@ -344,7 +358,7 @@ int apmatrix_idset_union(struct apmatrix_idset *dst,
  * @brief @p dst becomes @p dst ∩ @p src.
  * @param dst the set to change
  * @param src the other set
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL for a NULL set
  * @since 0.1
  */
 int apmatrix_idset_intersect(struct apmatrix_idset *dst,
@@ -354,7 +368,7 @@ int apmatrix_idset_intersect(struct apmatrix_idset *dst,
  * @brief @p dst becomes @p dst \ @p src.
  * @param dst the set to change
  * @param src the IDs to remove
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL for a NULL set
  * @since 0.1
  */
 int apmatrix_idset_subtract(struct apmatrix_idset *dst,
@@ -364,7 +378,7 @@ int apmatrix_idset_subtract(struct apmatrix_idset *dst,
  * @brief Whether two sets hold the same IDs.
  * @param a one set
  * @param b the other set
- * @return 1 if equal, 0 if not
+ * @return 1 if equal, 0 if not (also when either is NULL)
  * @since 0.1
  */
 int apmatrix_idset_equal(const struct apmatrix_idset *a,
@@ -382,6 +396,8 @@ int apmatrix_idset_equal(const struct apmatrix_idset *a,
  * @param flags 0
  * @return 0, or a positive combination of enum apmatrix_warning bits (the
  *         set was changed; the diagnostic says why it warned), or -EINVAL
+ *         (bad text, an ID over 255, an unknown syntax or flag, a NULL
+ *         argument)
  * @since 0.1
  */
 int apmatrix_idset_parse(struct apmatrix_idset *set, const char *text,
@@ -393,25 +409,31 @@ int apmatrix_idset_parse(struct apmatrix_idset *set, const char *text,
  * @param syntax APMATRIX_SYNTAX_MASK (`0x` + 64 hex digits) or
  *        APMATRIX_SYNTAX_LIST (compact decimal ranges; empty text for an
  *        empty set)
+ * @param flags 0
  * @param buf where to write, or NULL when @p size is 0
  * @param size size of @p buf
- * @return the length of the full text, or -EINVAL
+ * @return the length of the full text, or -EINVAL (another syntax, unknown
+ *         flags, a NULL set, a NULL @p buf with a size)
  * @since 0.1
  */
 int apmatrix_idset_format(const struct apmatrix_idset *set,
-                          unsigned int syntax, char *buf, size_t size);
+                          unsigned int syntax, unsigned int flags, char *buf,
+                          size_t size);
 
 /**
  * @brief Parse one ID as the kernel's assign attributes do (kstrtoul base 0).
- * @param ctx the context, for the diagnostic (may be NULL)
+ * @param ctx the context, for the diagnostic (may be NULL: then there is
+ *        none)
  * @param text decimal, `0x` hex or leading-zero octal, one trailing newline
  *        allowed; like kstrtoul(), one leading `+` too
- * @param[out] ret the ID, 0 to 255
- * @return 0, APMATRIX_WARN_OCTAL, or -EINVAL (junk) / -ERANGE (over 255)
+ * @param flags 0
+ * @param[out] ret the ID, 0 to 255; written only on success
+ * @return 0, APMATRIX_WARN_OCTAL (read as octal; @p ret is set), or -EINVAL
+ *         (not a number, an ID over 255, unknown flags, a NULL argument)
  * @since 0.1
  */
 int apmatrix_id_parse(struct apmatrix_ctx *ctx, const char *text,
-                      unsigned int *ret);
+                      unsigned int flags, unsigned int *ret);
 
 /** @} */
 
@@ -433,24 +455,32 @@ int apmatrix_id_parse(struct apmatrix_ctx *ctx, const char *text,
 /**
  * @brief Parse an APQN written `AA.DDDD` (hex; `0x` prefixes and fewer
  * digits accepted, as in `4.47`; one trailing newline allowed).
- * @param ctx the context, for the diagnostic (may be NULL)
+ * @param ctx the context, for the diagnostic (may be NULL: then there is
+ *        none)
  * @param text the text
- * @param[out] ret the APQN (see APMATRIX_APQN())
- * @return 0, or -EINVAL
+ * @param flags 0
+ * @param[out] ret the APQN (see APMATRIX_APQN()); written only on success
+ * @return 0, or -EINVAL (bad text, an ID over 0xff, unknown flags, a NULL
+ *         argument)
  * @since 0.1
  */
 int apmatrix_apqn_parse(struct apmatrix_ctx *ctx, const char *text,
-                        unsigned int *ret);
+                        unsigned int flags, unsigned int *ret);
 
 /**
  * @brief Format an APQN as `AA.DDDD`.
+ *
+ * Takes no context, so a failure has no diagnostic.
  * @param apqn the APQN
+ * @param flags 0
  * @param buf where to write, or NULL when @p size is 0
  * @param size size of @p buf (8 bytes suffice)
- * @return 7, or -EINVAL for an APQN over 0xffff
+ * @return 7, or -EINVAL for an APQN over 0xffff, unknown flags or a NULL
+ *         @p buf with a size
  * @since 0.1
  */
-int apmatrix_apqn_format(unsigned int apqn, char *buf, size_t size);
+int apmatrix_apqn_format(unsigned int apqn, unsigned int flags, char *buf,
+                         size_t size);
 
 /** @brief An ordered list of distinct APQNs. @since 0.1 */
 struct apmatrix_apqn_list;
@@ -459,7 +489,7 @@ struct apmatrix_apqn_list;
  * @brief Create an empty APQN list.
  * @param ctx the context
  * @param[out] ret the new list
- * @return 0, or -EINVAL, -ENOMEM
+ * @return 0, or -EINVAL (a NULL argument), -ENOMEM
  * @since 0.1
  */
 int apmatrix_apqn_list_new(struct apmatrix_ctx *ctx,
@@ -486,7 +516,7 @@ apmatrix_apqn_list_unref(struct apmatrix_apqn_list *list);
 /**
  * @brief Number of APQNs in the list.
  * @param list the list
- * @return the count
+ * @return the count (0 for a NULL list)
  * @since 0.1
  */
 unsigned int apmatrix_apqn_list_get_count(const struct apmatrix_apqn_list *list);
@@ -495,17 +525,17 @@ unsigned int apmatrix_apqn_list_get_count(const struct apmatrix_apqn_list *list)
  * @brief One APQN of the list; lists are sorted adapter-major, ascending.
  * @param list the list
  * @param index 0 to count - 1
- * @return the APQN, or -EINVAL for an index out of range
+ * @return the APQN, or -EINVAL for a NULL list or an index out of range
  * @since 0.1
  */
-int apmatrix_apqn_list_get(const struct apmatrix_apqn_list *list,
-                           unsigned int index);
+int apmatrix_apqn_list_get_apqn(const struct apmatrix_apqn_list *list,
+                                unsigned int index);
 
 /**
  * @brief Add an APQN (kept sorted; adding one already present does nothing).
  * @param list the list
  * @param apqn the APQN
- * @return 0, or -EINVAL, -ENOMEM
+ * @return 0, or -EINVAL for a NULL list or an APQN over 0xffff, -ENOMEM
  * @since 0.1
  */
 int apmatrix_apqn_list_add(struct apmatrix_apqn_list *list, unsigned int apqn);
@@ -514,7 +544,7 @@ int apmatrix_apqn_list_add(struct apmatrix_apqn_list *list, unsigned int apqn);
  * @brief Whether the list holds an APQN.
  * @param list the list
  * @param apqn the APQN
- * @return 1 or 0
+ * @return 1 or 0 (0 for a NULL list)
  * @since 0.1
  */
 int apmatrix_apqn_list_contains(const struct apmatrix_apqn_list *list,
@@ -528,8 +558,8 @@ int apmatrix_apqn_list_contains(const struct apmatrix_apqn_list *list,
  * @param text the text, for example `04.0047,05.0001` or the lines of a
  *        sysfs `matrix` file that name whole APQNs
  * @param flags 0
- * @return 0, or -EINVAL (with the offending token in the diagnostic),
- *         -ENOMEM
+ * @return 0, or -EINVAL (bad text, with the offending token in the
+ *         diagnostic; unknown flags; a NULL argument), -ENOMEM
  * @since 0.1
  */
 int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list, const char *text,
@@ -540,13 +570,16 @@ int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list, const char *text,
  * @param list the list
  * @param separator for example "," or "\n" (a separator ending in a
  *        newline also ends a non-empty text, as sysfs does)
+ * @param flags 0
  * @param buf where to write, or NULL when @p size is 0
  * @param size size of @p buf
- * @return the length of the full text, or -EINVAL
+ * @return the length of the full text, or -EINVAL (unknown flags, a NULL
+ *         list or separator, a NULL @p buf with a size)
  * @since 0.1
  */
 int apmatrix_apqn_list_format(const struct apmatrix_apqn_list *list,
-                              const char *separator, char *buf, size_t size);
+                              const char *separator, unsigned int flags,
+                              char *buf, size_t size);
 
 /** @} */
 
@@ -578,7 +611,7 @@ enum apmatrix_matrix_syntax {
  * @brief Create an empty matrix.
  * @param ctx the context
  * @param[out] ret the new matrix
- * @return 0, or -EINVAL, -ENOMEM
+ * @return 0, or -EINVAL (a NULL argument), -ENOMEM
  * @since 0.1
  */
 int apmatrix_matrix_new(struct apmatrix_ctx *ctx, struct apmatrix_matrix **ret);
@@ -601,8 +634,11 @@ struct apmatrix_matrix *apmatrix_matrix_unref(struct apmatrix_matrix *matrix);
 
 /**
  * @brief The context of a matrix.
+ *
+ * As for apmatrix_idset_get_ctx(), the context is not part of the matrix.
  * @param matrix the matrix
- * @return the context (borrowed)
+ * @return the context (borrowed, valid as long as the matrix), or NULL for
+ *         a NULL matrix
  * @since 0.1
  */
 struct apmatrix_ctx *
@@ -611,7 +647,8 @@ apmatrix_matrix_get_ctx(const struct apmatrix_matrix *matrix);
 /**
  * @brief The assigned adapters, to read or change in place.
  * @param matrix the matrix
- * @return the set, owned by the matrix (its ref/unref act on the matrix)
+ * @return the set, owned by the matrix and valid as long as it (its
+ *         ref/unref act on the matrix), or NULL for a NULL matrix
  * @since 0.1
  */
 struct apmatrix_idset *
@@ -620,7 +657,7 @@ apmatrix_matrix_get_adapters(struct apmatrix_matrix *matrix);
 /**
  * @brief The assigned usage domains, to read or change in place.
  * @param matrix the matrix
- * @return the set, owned by the matrix
+ * @return the set, owned by the matrix, as apmatrix_matrix_get_adapters()
  * @since 0.1
  */
 struct apmatrix_idset *
@@ -629,7 +666,7 @@ apmatrix_matrix_get_domains(struct apmatrix_matrix *matrix);
 /**
  * @brief The assigned control domains, to read or change in place.
  * @param matrix the matrix
- * @return the set, owned by the matrix
+ * @return the set, owned by the matrix, as apmatrix_matrix_get_adapters()
  * @since 0.1
  */
 struct apmatrix_idset *
@@ -639,7 +676,7 @@ apmatrix_matrix_get_control_domains(struct apmatrix_matrix *matrix);
  * @brief Make @p dst a copy of @p src.
  * @param dst the matrix to change
  * @param src the matrix to copy
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL for a NULL matrix
  * @since 0.1
  */
 int apmatrix_matrix_assign(struct apmatrix_matrix *dst,
@@ -649,7 +686,7 @@ int apmatrix_matrix_assign(struct apmatrix_matrix *dst,
  * @brief Whether two matrices assign the same IDs.
  * @param a one matrix
  * @param b the other
- * @return 1 or 0
+ * @return 1 or 0 (0 when either is NULL)
  * @since 0.1
  */
 int apmatrix_matrix_equal(const struct apmatrix_matrix *a,
@@ -658,7 +695,7 @@ int apmatrix_matrix_equal(const struct apmatrix_matrix *a,
 /**
  * @brief Number of APQNs in the cross product adapters x usage domains.
  * @param matrix the matrix
- * @return 0 to 65536
+ * @return 0 to 65536 (0 for a NULL matrix)
  * @since 0.1
  */
 unsigned int apmatrix_matrix_get_apqn_count(const struct apmatrix_matrix *matrix);
@@ -667,7 +704,7 @@ unsigned int apmatrix_matrix_get_apqn_count(const struct apmatrix_matrix *matrix
  * @brief Whether an APQN is in the cross product.
  * @param matrix the matrix
  * @param apqn the APQN
- * @return 1 or 0
+ * @return 1 or 0 (0 for a NULL matrix or an APQN over 0xffff)
  * @since 0.1
  */
 int apmatrix_matrix_contains(const struct apmatrix_matrix *matrix,
@@ -678,8 +715,8 @@ int apmatrix_matrix_contains(const struct apmatrix_matrix *matrix,
  * that is at least @p from.
  * @param matrix the matrix
  * @param from where to start, 0 to 65536
- * @return the APQN, or -ENOENT when there is none, -EINVAL for @p from over
- *         65536
+ * @return the APQN, or -ENOENT when there is none (no diagnostic), -EINVAL
+ *         for a NULL matrix or @p from over 65536
  * @since 0.1
  */
 int apmatrix_matrix_next_apqn(const struct apmatrix_matrix *matrix,
@@ -691,7 +728,8 @@ int apmatrix_matrix_next_apqn(const struct apmatrix_matrix *matrix,
  * @param a one matrix
  * @param b the other
  * @param[out] ret a new list, empty when nothing is shared
- * @return the number of shared APQNs, or -EINVAL, -ENOMEM
+ * @return the number of shared APQNs, or -EINVAL (a NULL argument),
+ *         -ENOMEM
  * @since 0.1
  */
 int apmatrix_matrix_get_shared_apqns(const struct apmatrix_matrix *a,
@@ -716,7 +754,8 @@ int apmatrix_matrix_get_shared_apqns(const struct apmatrix_matrix *a,
  * @param text the text
  * @param syntax an enum apmatrix_matrix_syntax value
  * @param flags 0
- * @return 0, or -EINVAL with the offending token in the diagnostic
+ * @return 0, or -EINVAL (bad text, with the offending token in the
+ *         diagnostic; an unknown syntax or flag; a NULL argument), -ENOMEM
  * @since 0.1
  */
 int apmatrix_matrix_parse(struct apmatrix_matrix *matrix, const char *text,
@@ -729,13 +768,16 @@ int apmatrix_matrix_parse(struct apmatrix_matrix *matrix, const char *text,
  * up to its limits, this function neither (a full SYSFS matrix is 512 KiB).
  * @param matrix the matrix
  * @param syntax an enum apmatrix_matrix_syntax value
+ * @param flags 0
  * @param buf where to write, or NULL when @p size is 0
  * @param size size of @p buf
- * @return the length of the full text, or -EINVAL
+ * @return the length of the full text, or -EINVAL (an unknown syntax or
+ *         flag, a NULL matrix, a NULL @p buf with a size)
  * @since 0.1
  */
 int apmatrix_matrix_format(const struct apmatrix_matrix *matrix,
-                           unsigned int syntax, char *buf, size_t size);
+                           unsigned int syntax, unsigned int flags, char *buf,
+                           size_t size);
 
 /** @} */
 

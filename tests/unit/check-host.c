@@ -29,16 +29,16 @@ START_TEST(defaults)
 	ck_assert_uint_eq(apmatrix_host_get_max_adapter_id(host), 255);
 	ck_assert_uint_eq(apmatrix_host_get_max_domain_id(host), 255);
 	ck_assert_uint_eq(
-		apmatrix_idset_count(apmatrix_host_get_adapter_mask(host)), 0);
+		apmatrix_idset_get_count(apmatrix_host_get_adapter_mask(host)), 0);
 	ck_assert_uint_eq(
-		apmatrix_idset_count(apmatrix_host_get_usage_domain_mask(host)),
+		apmatrix_idset_get_count(apmatrix_host_get_usage_domain_mask(host)),
 		0);
-	ck_assert_uint_eq(apmatrix_idset_count(
+	ck_assert_uint_eq(apmatrix_idset_get_count(
 				  apmatrix_host_get_control_domain_mask(host)),
 			  0);
-	ck_assert_uint_eq(apmatrix_idset_count(apmatrix_host_get_apmask(host)),
+	ck_assert_uint_eq(apmatrix_idset_get_count(apmatrix_host_get_apmask(host)),
 			  256);
-	ck_assert_uint_eq(apmatrix_idset_count(apmatrix_host_get_aqmask(host)),
+	ck_assert_uint_eq(apmatrix_idset_get_count(apmatrix_host_get_aqmask(host)),
 			  256);
 	for (unsigned int a = 0; a < 256; a++)
 		ck_assert_int_eq(apmatrix_host_has_card(host, a), 0);
@@ -220,9 +220,9 @@ START_TEST(embedded_sets_keep_host)
 	ck_assert_ptr_eq(apmatrix_idset_get_ctx(s), ctx);
 	ck_assert_ptr_null(apmatrix_host_unref(host));
 	/* The set (and so the host) is still alive. */
-	ck_assert_uint_eq(apmatrix_idset_count(s), 256);
+	ck_assert_uint_eq(apmatrix_idset_get_count(s), 256);
 	ck_assert_int_eq(apmatrix_idset_clear(s, 3), 0);
-	ck_assert_uint_eq(apmatrix_idset_count(s), 255);
+	ck_assert_uint_eq(apmatrix_idset_get_count(s), 255);
 	host = NULL;
 	apmatrix_idset_unref(s);
 }
@@ -379,10 +379,10 @@ START_TEST(full_host)
 	apmatrix_host_unref(host);
 	host = tc_host(ctx, "0-255", "0-255", "0-255");
 	ck_assert_uint_eq(
-		apmatrix_idset_count(apmatrix_host_get_adapter_mask(host)),
+		apmatrix_idset_get_count(apmatrix_host_get_adapter_mask(host)),
 		256);
 	ck_assert_uint_eq(
-		apmatrix_idset_count(apmatrix_host_get_usage_domain_mask(host)),
+		apmatrix_idset_get_count(apmatrix_host_get_usage_domain_mask(host)),
 		256);
 	for (unsigned int q = 0; q < APMATRIX_MAX_APQNS; q += 257)
 		ck_assert_int_eq(apmatrix_host_get_queue_driver(host, q),
@@ -391,13 +391,13 @@ START_TEST(full_host)
 		struct apmatrix_matrix *g = predict("0-255", "0-255", "0-255");
 
 		ck_assert_uint_eq(
-			apmatrix_idset_count(apmatrix_matrix_get_adapters(g)),
+			apmatrix_idset_get_count(apmatrix_matrix_get_adapters(g)),
 			256);
 		ck_assert_uint_eq(
-			apmatrix_idset_count(apmatrix_matrix_get_domains(g)),
+			apmatrix_idset_get_count(apmatrix_matrix_get_domains(g)),
 			256);
 		ck_assert_uint_eq(
-			apmatrix_idset_count(
+			apmatrix_idset_get_count(
 				apmatrix_matrix_get_control_domains(g)),
 			256);
 		apmatrix_matrix_unref(g);
@@ -411,13 +411,13 @@ START_TEST(full_host)
 		struct apmatrix_matrix *g = predict("0-255", "0-255", "");
 
 		ck_assert_uint_eq(
-			apmatrix_idset_count(apmatrix_matrix_get_adapters(g)),
+			apmatrix_idset_get_count(apmatrix_matrix_get_adapters(g)),
 			255);
 		ck_assert_int_eq(apmatrix_idset_test(
 					 apmatrix_matrix_get_adapters(g), 0x80),
 				 0);
 		ck_assert_uint_eq(
-			apmatrix_idset_count(apmatrix_matrix_get_domains(g)),
+			apmatrix_idset_get_count(apmatrix_matrix_get_domains(g)),
 			256);
 		apmatrix_matrix_unref(g);
 	}
