@@ -1571,6 +1571,459 @@ apmatrix_finding_get_domains(const struct apmatrix_finding *finding);
 
 /** @} */
 
+/**
+ * @defgroup plan Plans
+ * A desired state (the target: mdevs with their matrices, host
+ * reservations) against a host snapshot gives a plan: the ordered sysfs
+ * writes that reach it. Planning does no I/O.
+ *
+ * The order never passes through a state the kernel refuses: queues are
+ * released to vfio_ap first (`-N` on apmask/aqmask), then mdevs that give
+ * up APQNs others want shrink and mdevs to remove go, then mdevs are
+ * created and get their final matrix, and queues go back to the host
+ * (`+N`) last. Every step is replayed against the kernel's rules (in the
+ * kernel's check order) before the plan is returned; when the kernel would
+ * refuse one, the plan carries the refusal (apmatrix_plan_get_refusal())
+ * naming the step, the errno, the APQNs and the other mdev.
+ *
+ * mdevs the target does not name are left alone. A target equal to the
+ * host gives a plan with no steps.
+ * @{
+ */
+
+/** @brief A desired state: mdevs and host reservations. @since 0.1 */
+struct apmatrix_target;
+/** @brief The ordered writes from a host to a target. @since 0.1 */
+struct apmatrix_plan;
+/** @brief One write of a plan. @since 0.1 */
+struct apmatrix_step;
+/** @brief Why a plan is refused, or how applying it went. @since 0.1 */
+struct apmatrix_result;
+
+/** @brief What a step does. @since 0.1 */
+enum apmatrix_step_kind {
+	/** Clear apmask or aqmask bits: queues go to vfio_ap. */
+	APMATRIX_STEP_RELEASE = 1,
+	/** Set apmask or aqmask bits: queues go back to the host drivers. */
+	APMATRIX_STEP_RECLAIM = 2,
+	/** Create an mdev (write its UUID to the type's `create`). */
+	APMATRIX_STEP_CREATE = 3,
+	/** Replace an mdev's matrix in one `ap_config` write. */
+	APMATRIX_STEP_CONFIGURE = 4,
+	/** Assign one adapter, usage or control domain. */
+	APMATRIX_STEP_ASSIGN = 5,
+	/** Unassign one adapter, usage or control domain. */
+	APMATRIX_STEP_UNASSIGN = 6,
+	/** Remove an mdev (`remove`). */
+	APMATRIX_STEP_REMOVE = 7
+};
+
+/** @brief Flags of apmatrix_plan_new(). @since 0.1 */
+enum apmatrix_plan_flags {
+	/** Use assign and unassign writes, not `ap_config` (for kernels
+	 *  without the `ap_config` feature of the matrix device). */
+	APMATRIX_PLAN_NO_AP_CONFIG = 1
+};
+
+/**
+ * @brief Create an empty target (it asks for nothing).
+ * @param ctx the context
+ * @param[out] ret the new target
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_target_new(struct apmatrix_ctx *ctx,
+                        struct apmatrix_target **ret);
+
+/**
+ * @brief Take a reference.
+ * @param target the target, or NULL
+ * @return @p target
+ * @since 0.1
+ */
+struct apmatrix_target *apmatrix_target_ref(struct apmatrix_target *target);
+
+/**
+ * @brief Drop a reference.
+ * @param target the target, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_target *apmatrix_target_unref(struct apmatrix_target *target);
+
+/**
+ * @brief Ask for an mdev to exist with exactly this matrix (created when
+ * it does not exist; hot plug or unplug when a guest uses it).
+ * @param target the target
+ * @param uuid the mdev's UUID
+ * @param matrix its matrix (copied)
+ * @param flags 0
+ * @return 0, or -EEXIST when the target already names the UUID, -EINVAL
+ *         for a bad UUID, NULL arguments or flags, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_target_set_mdev(struct apmatrix_target *target, const char *uuid,
+                             const struct apmatrix_matrix *matrix,
+                             unsigned int flags);
+
+/**
+ * @brief Ask for an mdev not to exist (removed when it does).
+ * @param target the target
+ * @param uuid the mdev's UUID
+ * @param flags 0
+ * @return 0, or -EEXIST when the target already names the UUID, -EINVAL,
+ *         -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_target_remove_mdev(struct apmatrix_target *target,
+                                const char *uuid, unsigned int flags);
+
+/**
+ * @brief Ask for exact `apmask` and `aqmask` values. Requests made with
+ * apmatrix_target_give_to_vfio() and apmatrix_target_give_to_host() apply
+ * on top of them.
+ * @param target the target
+ * @param apmask the wanted apmask (copied), or NULL (with @p aqmask) to
+ *        keep the host's masks
+ * @param aqmask the wanted aqmask (copied), or NULL
+ * @param flags 0
+ * @return 0, or -EINVAL when only one mask is NULL or for flags
+ * @since 0.1
+ */
+int apmatrix_target_set_masks(struct apmatrix_target *target,
+                              const struct apmatrix_idset *apmask,
+                              const struct apmatrix_idset *aqmask,
+                              unsigned int flags);
+
+/**
+ * @brief Ask for the queues adapters x usage domains of @p queues to be
+ * free for vfio_ap (control domains are ignored).
+ *
+ * The host pool is apmask x aqmask, so the plan clears either the adapters
+ * from apmask or the domains from aqmask: the choice that moves fewer other
+ * existing queues (adapters on a tie), as a relative `-N` write. The
+ * queues moved that were not asked for are the step's collateral
+ * (apmatrix_step_get_collateral()).
+ * @param target the target
+ * @param queues adapters and usage domains, both non-empty
+ * @param flags 0
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_target_give_to_vfio(struct apmatrix_target *target,
+                                 const struct apmatrix_matrix *queues,
+                                 unsigned int flags);
+
+/**
+ * @brief Ask for the queues adapters x usage domains of @p queues to go
+ * back to the host drivers: both sets are added to apmask and aqmask
+ * (`+N` writes), which also gives the host every other queue of the
+ * product with the masks (the collateral). The plan is refused (EBUSY) when
+ * an mdev still holds one of the queues the host would take.
+ * @param target the target
+ * @param queues adapters and usage domains, both non-empty
+ * @param flags 0
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_target_give_to_host(struct apmatrix_target *target,
+                                 const struct apmatrix_matrix *queues,
+                                 unsigned int flags);
+
+/**
+ * @brief Plan the writes from a host to a target. Pure: no I/O.
+ *
+ * A plan is made even when the kernel would refuse it: then
+ * apmatrix_plan_get_refusal() says why and the prediction getters are
+ * empty.
+ * @param target the target (a reference is kept)
+ * @param host the host snapshot with its live mdevs
+ * @param flags 0 or enum apmatrix_plan_flags bits
+ * @param[out] ret the new plan
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_plan_new(struct apmatrix_target *target,
+                      struct apmatrix_host *host, unsigned int flags,
+                      struct apmatrix_plan **ret);
+
+/**
+ * @brief Take a reference.
+ * @param plan the plan, or NULL
+ * @return @p plan
+ * @since 0.1
+ */
+struct apmatrix_plan *apmatrix_plan_ref(struct apmatrix_plan *plan);
+
+/**
+ * @brief Drop a reference.
+ * @param plan the plan, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_plan *apmatrix_plan_unref(struct apmatrix_plan *plan);
+
+/**
+ * @brief Number of steps (writes).
+ * @param plan the plan
+ * @return the count, 0 when the host already is as the target asks
+ * @since 0.1
+ */
+unsigned int apmatrix_plan_get_step_count(const struct apmatrix_plan *plan);
+
+/**
+ * @brief One step, in the order they are written.
+ * @param plan the plan
+ * @param index 0 to count - 1
+ * @return the step, valid as long as the plan, or NULL out of range
+ * @since 0.1
+ */
+const struct apmatrix_step *
+apmatrix_plan_get_step(const struct apmatrix_plan *plan, unsigned int index);
+
+/**
+ * @brief Why the kernel would refuse the plan.
+ * @param plan the plan
+ * @return NULL when every step would be taken, else the refusal (valid as
+ *         long as the plan): the step, the errno, the APQNs and the other
+ *         mdev
+ * @since 0.1
+ */
+const struct apmatrix_result *
+apmatrix_plan_get_refusal(const struct apmatrix_plan *plan);
+
+/**
+ * @brief The conflict check of the state the plan leads to (every live mdev
+ * against the predicted host).
+ * @param plan the plan
+ * @return the report, valid as long as the plan, or NULL for a refused plan
+ * @since 0.1
+ */
+const struct apmatrix_report *
+apmatrix_plan_get_report(const struct apmatrix_plan *plan);
+
+/**
+ * @brief Number of mdevs live after the plan (all of the host's, not only
+ * the target's).
+ * @param plan the plan
+ * @return the count, 0 for a refused plan
+ * @since 0.1
+ */
+unsigned int apmatrix_plan_get_mdev_count(const struct apmatrix_plan *plan);
+
+/**
+ * @brief The UUID of a live mdev after the plan.
+ * @param plan the plan
+ * @param index 0 to count - 1
+ * @return the UUID, valid as long as the plan, or NULL out of range
+ * @since 0.1
+ */
+const char *apmatrix_plan_get_mdev_uuid(const struct apmatrix_plan *plan,
+                                        unsigned int index);
+
+/**
+ * @brief The predicted guest matrix (`guest_matrix`) of a live mdev after
+ * the plan, with the queues bound as the final masks bind them.
+ * @param plan the plan
+ * @param index 0 to count - 1
+ * @return the matrix, valid as long as the plan, or NULL out of range
+ * @since 0.1
+ */
+const struct apmatrix_matrix *
+apmatrix_plan_get_guest_matrix(const struct apmatrix_plan *plan,
+                               unsigned int index);
+
+/**
+ * @brief The plan as text, one numbered step a line
+ * (`1. release: -4 > /sys/bus/ap/apmask (8 queues to vfio_ap)`), and a
+ * last line `refused: ...` for a refused plan.
+ * @param plan the plan
+ * @param flags 0
+ * @param buf where to write, or NULL when @p size is 0
+ * @param size size of @p buf
+ * @return the length of the full text, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_plan_format(const struct apmatrix_plan *plan, unsigned int flags,
+                         char *buf, size_t size);
+
+/**
+ * @brief What the step does.
+ * @param step the step
+ * @return an enum apmatrix_step_kind value
+ * @since 0.1
+ */
+int apmatrix_step_get_kind(const struct apmatrix_step *step);
+
+/**
+ * @brief The mdev the step writes to.
+ * @param step the step
+ * @return the UUID, valid as long as the plan, or NULL for mask steps
+ * @since 0.1
+ */
+const char *apmatrix_step_get_uuid(const struct apmatrix_step *step);
+
+/**
+ * @brief The sysfs attribute written (`apmask`, `create`, `ap_config`,
+ * `assign_adapter`, `remove`, ...).
+ * @param step the step
+ * @return the name (static)
+ * @since 0.1
+ */
+const char *apmatrix_step_get_attribute(const struct apmatrix_step *step);
+
+/**
+ * @brief The file written, relative to the sysfs root
+ * (`bus/ap/apmask`, `devices/vfio_ap/matrix/UUID/ap_config`).
+ * @param step the step
+ * @return the path, valid as long as the plan
+ * @since 0.1
+ */
+const char *apmatrix_step_get_path(const struct apmatrix_step *step);
+
+/**
+ * @brief The text written (`-4,-6-7`, `0x...,0x...,0x...` and a newline,
+ * `0x47`, the UUID, `1`).
+ * @param step the step
+ * @return the text, valid as long as the plan
+ * @since 0.1
+ */
+const char *apmatrix_step_get_value(const struct apmatrix_step *step);
+
+/**
+ * @brief The APQNs the step moves: for mask steps the existing queues that
+ * change owner, for `ap_config` the APQNs added or removed, for removal the
+ * APQNs the mdev held; empty for the others.
+ * @param step the step
+ * @return the list, valid as long as the plan
+ * @since 0.1
+ */
+const struct apmatrix_apqn_list *
+apmatrix_step_get_apqns(const struct apmatrix_step *step);
+
+/**
+ * @brief For mask steps made from apmatrix_target_give_to_vfio() or
+ * apmatrix_target_give_to_host() requests: the queues moved that no
+ * request asked for (a mask change is a cross product). Empty otherwise.
+ * @param step the step
+ * @return the list, valid as long as the plan
+ * @since 0.1
+ */
+const struct apmatrix_apqn_list *
+apmatrix_step_get_collateral(const struct apmatrix_step *step);
+
+/**
+ * @brief The step as one line of text, as in apmatrix_plan_format().
+ * @param step the step
+ * @param flags 0
+ * @param buf where to write, or NULL when @p size is 0
+ * @param size size of @p buf
+ * @return the length of the full text, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_step_format(const struct apmatrix_step *step, unsigned int flags,
+                         char *buf, size_t size);
+
+/**
+ * @brief Take a reference.
+ * @param result the result, or NULL
+ * @return @p result
+ * @since 0.1
+ */
+struct apmatrix_result *apmatrix_result_ref(struct apmatrix_result *result);
+
+/**
+ * @brief Drop a reference.
+ * @param result the result, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_result *apmatrix_result_unref(struct apmatrix_result *result);
+
+/**
+ * @brief The error: 0 when everything was applied, else the negative errno
+ * of the failed (or refused) step as the kernel gave it (see
+ * apmatrix_strerror() for what it means for AP).
+ * @param result the result
+ * @return 0 or a negative errno
+ * @since 0.1
+ */
+int apmatrix_result_get_error(const struct apmatrix_result *result);
+
+/**
+ * @brief The index of the failed step in its plan.
+ * @param result the result
+ * @return the index, or -ENOENT when no step failed
+ * @since 0.1
+ */
+int apmatrix_result_get_step(const struct apmatrix_result *result);
+
+/**
+ * @brief One line for an admin: the step, what the errno means and the
+ * APQNs and mdev involved, e.g. `step 3 (ap_config ... > /sys/...):
+ * APQN assigned to another mediated device: mdev UUID already holds APQN
+ * 04.0005`; "" on success.
+ * @param result the result
+ * @return the message, valid as long as the result
+ * @since 0.1
+ */
+const char *apmatrix_result_get_message(const struct apmatrix_result *result);
+
+/**
+ * @brief The mdev the failed step writes to.
+ * @param result the result
+ * @return the UUID, or NULL (mask steps, success)
+ * @since 0.1
+ */
+const char *apmatrix_result_get_uuid(const struct apmatrix_result *result);
+
+/**
+ * @brief The other mdev: the one that holds the APQNs (-EADDRINUSE,
+ * -EBUSY).
+ * @param result the result
+ * @return the UUID, or NULL
+ * @since 0.1
+ */
+const char *apmatrix_result_get_other_uuid(const struct apmatrix_result *result);
+
+/**
+ * @brief The APQNs the failure is about (shared with the other mdev,
+ * reserved for the host, held by an mdev the host cannot take them from).
+ * @param result the result
+ * @return the list (may be empty), valid as long as the result
+ * @since 0.1
+ */
+const struct apmatrix_apqn_list *
+apmatrix_result_get_apqns(const struct apmatrix_result *result);
+
+/**
+ * @brief Number of sysfs writes made, the rollback's included.
+ * @param result the result
+ * @return the count
+ * @since 0.1
+ */
+unsigned int apmatrix_result_get_write_count(const struct apmatrix_result *result);
+
+/**
+ * @brief Whether the rollback after a failure restored the host.
+ * @param result the result
+ * @return 0 when nothing was written or the rollback restored everything,
+ *         else the negative errno of the rollback write that failed
+ * @since 0.1
+ */
+int apmatrix_result_get_rollback_error(const struct apmatrix_result *result);
+
+/**
+ * @brief The plan that ran (made again under the lock from a fresh read).
+ * @param result the result
+ * @return the plan, valid as long as the result, or NULL for a refusal
+ * @since 0.1
+ */
+const struct apmatrix_plan *
+apmatrix_result_get_plan(const struct apmatrix_result *result);
+
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif
