@@ -787,10 +787,11 @@ static int plan_predict(struct apmatrix_plan *p, struct apmatrix_host *host)
 			r = apmatrix_mdev_new(p->ctx, km->uuid, &m);
 		}
 		if (r == 0)
-			r = apmatrix_mdev_set_state(m, APMATRIX_MDEV_ACTIVE);
+			r = apmatrix_mdev_add_config(m, APMATRIX_ROLE_LIVE, 0);
 		if (r == 0)
-			r = apmatrix_matrix_assign(apmatrix_mdev_get_matrix(m),
-						   assigned);
+			r = apmatrix_matrix_assign(
+				apmatrix_mdev_get_matrix(m, APMATRIX_ROLE_LIVE),
+				assigned);
 		if (r == 0)
 			r = apmatrix_check_add_mdev(check, m);
 		apmatrix_mdev_unref(m);

@@ -204,12 +204,11 @@ START_TEST(swap_needs_intermediate)
 	ck_assert_str_eq(
 		steps(p),
 		"ap_config:1=0x" CFG("20", "80", "00") ";ap_config:2=0x" CFG(
-			"10",
-			"80", "00") ";ap_config:1=0x" CFG("60", "80",
-							  "00") ";ap_config:2="
-								"0x" CFG("90",
-									 "80",
-									 "00"));
+			"10", "80",
+			"00") ";ap_config:1=0x" CFG("60", "80",
+						    "00") ";ap_config:2="
+							  "0x" CFG("90", "80",
+								   "00"));
 	apmatrix_plan_unref(p);
 }
 END_TEST
@@ -442,31 +441,40 @@ START_TEST(bad_arguments)
 	struct apmatrix_matrix *m = mx("0", "0", "");
 	struct apmatrix_plan *p = NULL;
 
-	ck_assert_int_eq(apmatrix_target_set_mdev(target, "nope", m, 0),
-			 -EINVAL);
-	ck_assert_ptr_nonnull(strstr(apmatrix_get_diagnostic(ctx), "nope"));
-	ck_assert_int_eq(apmatrix_target_set_mdev(target, U1, m, 0), 0);
-	ck_assert_str_eq(apmatrix_get_diagnostic(ctx), "");
-	ck_assert_int_eq(apmatrix_target_set_mdev(target, U1, m, 0), -EEXIST);
-	ck_assert_ptr_nonnull(strstr(apmatrix_get_diagnostic(ctx), U1));
-	ck_assert_int_eq(apmatrix_target_remove_mdev(target, U1, 0), -EEXIST);
-	ck_assert_int_eq(apmatrix_target_set_mdev(target, U2, m, 2), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(apmatrix_get_diagnostic(ctx), "flags"));
-	ck_assert_int_eq(
-		apmatrix_target_set_masks(
-			target, apmatrix_matrix_get_adapters(m), NULL, 0),
-		-EINVAL);
-	ck_assert_ptr_nonnull(strstr(apmatrix_get_diagnostic(ctx), "both"));
+	test_call(ctx, apmatrix_target_set_mdev(target, "nope", m, 0), -EINVAL,
+		  "nope");
+	test_call(ctx, apmatrix_target_set_mdev(target, U1, m, 0), 0, NULL);
+	test_call(ctx, apmatrix_target_set_mdev(target, U1, m, 0), -EEXIST, U1);
+	test_call(ctx, apmatrix_target_remove_mdev(target, U1, 0), -EEXIST, U1);
+	test_call(ctx, apmatrix_target_remove_mdev(target, NULL, 0), -EINVAL,
+		  "NULL UUID");
+	test_call(ctx, apmatrix_target_set_mdev(target, U2, m, 2), -EINVAL,
+		  "flags 0x2");
+	test_call(ctx, apmatrix_target_set_mdev(target, U2, NULL, 0), -EINVAL,
+		  "NULL");
+	test_call(ctx,
+		  apmatrix_target_set_masks(
+			  target, apmatrix_matrix_get_adapters(m), NULL, 0),
+		  -EINVAL, "both masks");
+	test_call(ctx, apmatrix_target_set_masks(target, NULL, NULL, 4),
+		  -EINVAL, "flags 0x4");
+	test_call(ctx, apmatrix_target_set_masks(target, NULL, NULL, 0), 0,
+		  NULL);
 	tc_fill(apmatrix_matrix_get_domains(m), "");
-	ck_assert_int_eq(apmatrix_target_give_to_vfio(target, m, 0), -EINVAL);
-	ck_assert_ptr_nonnull(
-		strstr(apmatrix_get_diagnostic(ctx), "give_to_vfio"));
-	ck_assert_int_eq(apmatrix_plan_new(target, NULL, 0, &p), -EINVAL);
-	ck_assert_int_eq(apmatrix_plan_new(target, host, 8, &p), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(apmatrix_get_diagnostic(ctx), "0x8"));
+	test_call(ctx, apmatrix_target_give_to_vfio(target, m, 0), -EINVAL,
+		  "give_to_vfio: the matrix names no queue");
+	test_call(ctx, apmatrix_target_give_to_host(target, m, 1), -EINVAL,
+		  "give_to_host: unknown flags 0x1");
+	test_call(ctx, apmatrix_target_give_to_host(target, NULL, 0), -EINVAL,
+		  "NULL matrix");
+	test_call(ctx, apmatrix_plan_new(target, NULL, 0, &p), -EINVAL,
+		  "NULL argument");
+	test_call(ctx, apmatrix_plan_new(target, host, 8, &p), -EINVAL,
+		  "unknown flags 0x8");
 	ck_assert_ptr_null(p);
-	ck_assert_int_eq(apmatrix_plan_new(target, host, 0, &p), 0);
-	ck_assert_str_eq(apmatrix_get_diagnostic(ctx), "");
+	test_call(ctx, apmatrix_plan_new(target, host, 0, &p), 0, NULL);
+	test_call(ctx, apmatrix_plan_format(p, 1, NULL, 0), -EINVAL,
+		  "unknown flags");
 	ck_assert_ptr_null(apmatrix_plan_get_step(p, 2));
 	ck_assert_ptr_null(apmatrix_plan_get_mdev_uuid(p, 1));
 	ck_assert_ptr_null(apmatrix_plan_get_guest_matrix(p, 1));
@@ -474,6 +482,7 @@ START_TEST(bad_arguments)
 	ck_assert_ptr_null(apmatrix_plan_unref(NULL));
 	ck_assert_ptr_null(apmatrix_target_unref(NULL));
 	ck_assert_ptr_null(apmatrix_result_unref(NULL));
+	ck_assert_int_eq(apmatrix_target_set_mdev(NULL, U1, m, 0), -EINVAL);
 	apmatrix_plan_unref(p);
 	apmatrix_matrix_unref(m);
 }
