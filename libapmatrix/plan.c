@@ -333,9 +333,9 @@ static int add_queues(struct apmatrix_apqn_list *list,
 				    bits_test(&t->requests[i].aqm,
 					      (unsigned int)dd))
 					asked = 1;
-			r = apmatrix_apqn_list_append(list, apqn);
+			r = apmatrix_apqn_list_insert(list, apqn);
 			if (r == 0 && !asked)
-				r = apmatrix_apqn_list_append(collateral, apqn);
+				r = apmatrix_apqn_list_insert(collateral, apqn);
 			if (r < 0)
 				return r;
 		}
@@ -463,7 +463,7 @@ static void product_apqns(struct apmatrix_apqn_list *list,
 	bits_foreach (ad, a)
 		bits_foreach (dd, d)
 			if (!*err)
-				*err = apmatrix_apqn_list_append(
+				*err = apmatrix_apqn_list_insert(
 					list, APMATRIX_APQN((unsigned int)ad,
 							    (unsigned int)dd));
 }

@@ -45,7 +45,7 @@ static size_t apqn_text(char *buf, size_t size,
 
 	buf[0] = '\0';
 	for (unsigned int i = 0; i < n && i < 8; i++) {
-		int apqn = apmatrix_apqn_list_get(list, i);
+		int apqn = apmatrix_apqn_list_get_apqn(list, i);
 
 		len += (size_t)snprintf(buf + len, size - len, "%s%02x.%04x",
 					i ? ", " : "",
@@ -90,7 +90,7 @@ void apmatrix_result_describe(struct apmatrix_result *result,
 		bits_foreach (a, &why->adapters)
 			bits_foreach (d, &why->domains)
 				if (!err)
-					err = apmatrix_apqn_list_append(
+					err = apmatrix_apqn_list_insert(
 						&result->apqns,
 						APMATRIX_APQN((unsigned int)a,
 							      (unsigned int)d));
