@@ -479,7 +479,7 @@ static int change_apqns(struct apmatrix_step *s)
 			if (!err &&
 			    !(bits_test(&s->old_apm, (unsigned int)ad) &&
 			      bits_test(&s->old_aqm, (unsigned int)dd)))
-				err = apmatrix_apqn_list_add(
+				err = apmatrix_apqn_list_insert(
 					&s->apqns,
 					APMATRIX_APQN((unsigned int)ad,
 						      (unsigned int)dd));
@@ -487,7 +487,7 @@ static int change_apqns(struct apmatrix_step *s)
 		bits_foreach (dd, &s->old_aqm)
 			if (!err && !(bits_test(&s->apm, (unsigned int)ad) &&
 				      bits_test(&s->aqm, (unsigned int)dd)))
-				err = apmatrix_apqn_list_add(
+				err = apmatrix_apqn_list_insert(
 					&s->apqns,
 					APMATRIX_APQN((unsigned int)ad,
 						      (unsigned int)dd));
