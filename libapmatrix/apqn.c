@@ -69,20 +69,14 @@ static int apqn_scan(const char *s, size_t len, size_t base, unsigned int *ret,
 }
 
 APMATRIX_EXPORT int apmatrix_apqn_parse(struct apmatrix_ctx *ctx,
-					const char *text, unsigned int flags,
-					unsigned int *ret)
+					const char *text, unsigned int *ret)
 {
 	char why[128], q[APMATRIX_QUOTE_SIZE];
 	size_t len;
 	int r;
 
-	apmatrix_diag_clear(ctx);
 	if (!text || !ret)
-		return apmatrix_diag(ctx, -EINVAL, "apqn_parse: %s is NULL",
-				     text ? "ret" : "text");
-	if (!apmatrix_flags_ok(flags, 0))
-		return apmatrix_diag(ctx, -EINVAL,
-				     "apqn_parse: unknown flags 0x%x", flags);
+		return -EINVAL;
 	len = strlen(text);
 	if (len > 0 && text[len - 1] == '\n')
 		len--;
@@ -94,26 +88,22 @@ APMATRIX_EXPORT int apmatrix_apqn_parse(struct apmatrix_ctx *ctx,
 	return 0;
 }
 
-/* The text of an APQN below APMATRIX_MAX_APQNS: always 7 bytes. */
-static void apqn_text(unsigned int apqn, char out[APQN_TEXT_LEN + 1])
+APMATRIX_EXPORT int apmatrix_apqn_format(unsigned int apqn, char *buf,
+					 size_t size)
 {
-	snprintf(out, APQN_TEXT_LEN + 1, "%02x.%04x",
-		 APMATRIX_APQN_ADAPTER(apqn), APMATRIX_APQN_DOMAIN(apqn));
-}
+	char tmp[16];
 
-APMATRIX_EXPORT int apmatrix_apqn_format(unsigned int apqn, unsigned int flags,
-					 char *buf, size_t size)
-{
-	struct apmatrix_textbuf tb;
-	char text[APQN_TEXT_LEN + 1];
-
-	if (apqn >= APMATRIX_MAX_APQNS || !apmatrix_flags_ok(flags, 0) ||
-	    (!buf && size))
+	if (apqn >= APMATRIX_MAX_APQNS || (!buf && size))
 		return -EINVAL;
-	apqn_text(apqn, text);
-	apmatrix_textbuf_init(&tb, buf, size);
-	apmatrix_textbuf_put(&tb, text, APQN_TEXT_LEN);
-	return apmatrix_textbuf_finish(&tb);
+	snprintf(tmp, sizeof(tmp), "%02x.%04x", APMATRIX_APQN_ADAPTER(apqn),
+		 APMATRIX_APQN_DOMAIN(apqn));
+	if (size) {
+		size_t n = size - 1 < APQN_TEXT_LEN ? size - 1 : APQN_TEXT_LEN;
+
+		memcpy(buf, tmp, n);
+		buf[n] = '\0';
+	}
+	return APQN_TEXT_LEN;
 }
 
 /* ------------------------------------------------------------------ */
@@ -124,16 +114,11 @@ APMATRIX_EXPORT int apmatrix_apqn_list_new(struct apmatrix_ctx *ctx,
 {
 	struct apmatrix_apqn_list *list;
 
-	if (!ctx)
+	if (!ctx || !ret)
 		return -EINVAL;
-	apmatrix_diag_clear(ctx);
-	if (!ret)
-		return apmatrix_diag(ctx, -EINVAL,
-				     "apqn_list_new: ret is NULL");
 	list = calloc(1, sizeof(*list));
 	if (!list)
-		return apmatrix_diag(ctx, -ENOMEM,
-				     "apqn_list_new: out of memory");
+		return -ENOMEM;
 	list->refs.count = 1;
 	list->ctx = apmatrix_ref(ctx);
 	*ret = list;
@@ -189,16 +174,11 @@ apmatrix_apqn_list_get_count(const struct apmatrix_apqn_list *list)
 }
 
 APMATRIX_EXPORT int
-apmatrix_apqn_list_get_apqn(const struct apmatrix_apqn_list *list,
-			    unsigned int index)
+apmatrix_apqn_list_get(const struct apmatrix_apqn_list *list,
+		       unsigned int index)
 {
-	if (!list)
+	if (!list || index >= list->count)
 		return -EINVAL;
-	if (index >= list->count)
-		return apmatrix_diag(list->ctx, -EINVAL,
-				     "apqn_list_get_apqn: index %u out of "
-				     "range (the list has %u APQNs)",
-				     index, list->count);
 	return list->apqns[index];
 }
 
@@ -230,25 +210,23 @@ static int reserve(struct apmatrix_apqn_list *list, unsigned int want)
 		alloc *= 2;
 	p = realloc(list->apqns, alloc * sizeof(*p));
 	if (!p)
-		return apmatrix_diag(list->ctx, -ENOMEM,
-				     "APQN list: out of memory");
+		return -ENOMEM;
 	list->apqns = p;
 	list->alloc = alloc;
 	return 0;
 }
 
-int apmatrix_apqn_list_insert(struct apmatrix_apqn_list *list,
-			      unsigned int apqn)
+APMATRIX_EXPORT int apmatrix_apqn_list_add(struct apmatrix_apqn_list *list,
+					   unsigned int apqn)
 {
-	unsigned int i = list->count;
+	unsigned int i;
 	int r;
 
-	/* Appending in order, as the library builds lists, needs no search. */
-	if (list->count && list->apqns[list->count - 1] >= apqn) {
-		i = lower_bound(list, apqn);
-		if (list->apqns[i] == apqn)
-			return 0;
-	}
+	if (!list || apqn >= APMATRIX_MAX_APQNS)
+		return -EINVAL;
+	i = lower_bound(list, apqn);
+	if (i < list->count && list->apqns[i] == apqn)
+		return 0;
 	r = reserve(list, list->count + 1);
 	if (r < 0)
 		return r;
@@ -259,18 +237,21 @@ int apmatrix_apqn_list_insert(struct apmatrix_apqn_list *list,
 	return 0;
 }
 
-APMATRIX_EXPORT int apmatrix_apqn_list_add(struct apmatrix_apqn_list *list,
-					   unsigned int apqn)
+int apmatrix_apqn_list_append(struct apmatrix_apqn_list *list,
+			      unsigned int apqn)
 {
-	if (!list)
+	int r;
+
+	if (!list || apqn >= APMATRIX_MAX_APQNS)
 		return -EINVAL;
-	apmatrix_diag_clear(list->ctx);
-	if (apqn >= APMATRIX_MAX_APQNS)
-		return apmatrix_diag(list->ctx, -EINVAL,
-				     "apqn_list_add: APQN 0x%x out of range "
-				     "(0-0xffff)",
-				     apqn);
-	return apmatrix_apqn_list_insert(list, apqn);
+	/* The caller's promise is kept cheap to check. */
+	if (list->count && list->apqns[list->count - 1] >= apqn)
+		return apmatrix_apqn_list_add(list, apqn);
+	r = reserve(list, list->count + 1);
+	if (r < 0)
+		return r;
+	list->apqns[list->count++] = (uint16_t)apqn;
+	return 0;
 }
 
 APMATRIX_EXPORT int
@@ -303,12 +284,8 @@ APMATRIX_EXPORT int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list,
 	size_t nparsed = 0, cap = 0, off = 0, len, total;
 	unsigned int i, j, k;
 
-	if (!list)
+	if (!list || !text)
 		return -EINVAL;
-	apmatrix_diag_clear(list->ctx);
-	if (!text)
-		return apmatrix_diag(list->ctx, -EINVAL,
-				     "apqn_list_parse: text is NULL");
 	if (!apmatrix_flags_ok(flags, 0))
 		return apmatrix_diag(list->ctx, -EINVAL,
 				     "apqn_list_parse: unknown flags 0x%x",
@@ -342,9 +319,7 @@ APMATRIX_EXPORT int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list,
 			p = realloc(parsed, cap * sizeof(*p));
 			if (!p) {
 				free(parsed);
-				return apmatrix_diag(list->ctx, -ENOMEM,
-						     "apqn_list_parse: out of "
-						     "memory");
+				return -ENOMEM;
 			}
 			parsed = p;
 		}
@@ -365,8 +340,7 @@ APMATRIX_EXPORT int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list,
 	merged = malloc(total * sizeof(*merged));
 	if (!merged) {
 		free(parsed);
-		return apmatrix_diag(list->ctx, -ENOMEM,
-				     "apqn_list_parse: out of memory");
+		return -ENOMEM;
 	}
 	i = j = k = 0;
 	while (i < list->count || j < nparsed) {
@@ -390,34 +364,21 @@ APMATRIX_EXPORT int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list,
 
 APMATRIX_EXPORT int
 apmatrix_apqn_list_format(const struct apmatrix_apqn_list *list,
-			  const char *separator, unsigned int flags, char *buf,
-			  size_t size)
+			  const char *separator, char *buf, size_t size)
 {
 	struct apmatrix_textbuf tb;
 	size_t seplen;
 
-	if (!list)
+	if (!list || !separator || (!buf && size))
 		return -EINVAL;
-	apmatrix_diag_clear(list->ctx);
-	if (!separator)
-		return apmatrix_diag(list->ctx, -EINVAL,
-				     "apqn_list_format: separator is NULL");
-	if (!apmatrix_flags_ok(flags, 0))
-		return apmatrix_diag(list->ctx, -EINVAL,
-				     "apqn_list_format: unknown flags 0x%x",
-				     flags);
-	if (!buf && size)
-		return apmatrix_diag(list->ctx, -EINVAL,
-				     "apqn_list_format: buf is NULL, size %zu",
-				     size);
 	seplen = strlen(separator);
 	apmatrix_textbuf_init(&tb, buf, size);
 	for (unsigned int i = 0; i < list->count; i++) {
-		char apqn[APQN_TEXT_LEN + 1];
+		char apqn[16];
 
 		if (i)
 			apmatrix_textbuf_put(&tb, separator, seplen);
-		apqn_text(list->apqns[i], apqn);
+		apmatrix_apqn_format(list->apqns[i], apqn, sizeof(apqn));
 		apmatrix_textbuf_put(&tb, apqn, APQN_TEXT_LEN);
 	}
 	/* Line-separated text ends with its newline, as sysfs files do. */
