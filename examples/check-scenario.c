@@ -178,7 +178,7 @@ static void print_apqns(const struct apmatrix_matrix *m)
 
 	for (a = apmatrix_matrix_next_apqn(m, 0); a >= 0;
 	     a = apmatrix_matrix_next_apqn(m, (unsigned int)a + 1)) {
-		apmatrix_apqn_format((unsigned int)a, apqn, sizeof(apqn));
+		apmatrix_apqn_format((unsigned int)a, 0, apqn, sizeof(apqn));
 		printf(" %s", apqn);
 	}
 }
@@ -189,7 +189,8 @@ static int print_scenario(struct apmatrix_ctx *ctx, struct apmatrix_host *host)
 	size_t i;
 
 	TRY(ctx, apmatrix_idset_format(apmatrix_host_get_apmask(host),
-	                               APMATRIX_SYNTAX_LIST, mask, sizeof(mask)));
+	                               APMATRIX_SYNTAX_LIST, 0, mask,
+	                               sizeof(mask)));
 	printf("host: CEX8 cards 03-06, domains 0005 0047 0048; apmask %s "
 	       "(adapters 04-06 given to vfio_ap)\n", mask);
 	for (i = 0; i < N_GUESTS; i++) {

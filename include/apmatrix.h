@@ -11,12 +11,17 @@
  *   success, a negative errno value on failure. New objects come back
  *   through a trailing out-parameter that is written only on success.
  * - Bad arguments give -EINVAL; nothing aborts, asserts or exits.
- * - After a failure (and after a success that carries a warning), a one-line
- *   message naming what was wrong and where is available from
- *   apmatrix_get_diagnostic(). A call given a NULL object has no context to
- *   record it in, and only returns -EINVAL.
- * - Every action takes an `unsigned int flags` that must be 0 or a
- *   combination of documented bits, otherwise -EINVAL.
+ * - Diagnostics: apmatrix_get_diagnostic() describes the last fallible call
+ *   on the context. Such a call (one that returns an error code: actions,
+ *   parsers, formatters, constructors) first clears it; a failure then sets
+ *   a one-line message naming what was wrong and where, and a success that
+ *   warns sets the warning. Queries (getters, tests, counts, iterators)
+ *   leave it alone, except that one refusing a bad argument records why.
+ *   User text in a message is quoted with C escapes and may be shortened
+ *   (`"0x1g"`, `"0123..."...`). A call given a NULL object has no context
+ *   to record anything in, and only returns -EINVAL.
+ * - Every action, parser and formatter takes an `unsigned int flags` that
+ *   must be 0 or a combination of documented bits, otherwise -EINVAL.
  * - `_unref()` accepts NULL and always returns NULL.
  * - Formatting functions follow snprintf(): they write at most @p size bytes
  *   including the terminating NUL and return the length of the full text
@@ -122,7 +127,7 @@ int apmatrix_get_log_priority(const struct apmatrix_ctx *ctx);
  * @brief Set the log priority.
  * @param ctx the context
  * @param priority a syslog priority, 0 to 7
- * @return 0, or -EINVAL for a priority out of range
+ * @return 0, or -EINVAL for a NULL context or a priority out of range
  * @since 0.1
  */
 int apmatrix_set_log_priority(struct apmatrix_ctx *ctx, int priority);
@@ -141,8 +146,8 @@ enum apmatrix_root {
  * @param ctx the context
  * @param which an enum apmatrix_root value
  * @param path an absolute path (copied)
- * @return 0, or -EINVAL for an unknown root or a relative or empty path,
- *         -ENOMEM
+ * @return 0, or -EINVAL for a NULL context, an unknown root or a relative,
+ *         empty or NULL path, -ENOMEM
  * @since 0.1
  */
 int apmatrix_set_root(struct apmatrix_ctx *ctx, unsigned int which,
@@ -160,13 +165,17 @@ const char *apmatrix_get_root(const struct apmatrix_ctx *ctx,
                               unsigned int which);
 
 /**
- * @brief The message of the last call on this context that failed or warned.
+ * @brief The message of the last fallible call on this context.
  *
- * Names what was wrong and where, for example
- * `invalid character 'g' at offset 3 in mask "0x1g"`.
+ * After a failure it names what was wrong and where, for example
+ * `invalid character 'g' at offset 3 in mask "0x1g"`; after a success that
+ * warns it gives the warning; after a clean success it is "". It is one
+ * line: user text in it is quoted with C escapes, so it holds no control
+ * characters. Queries (getters, counts, tests, iterators) leave it alone
+ * unless they refuse an argument.
  * @param ctx the context
- * @return the message, or "" when there is none; valid until the next call
- *         on the context that fails or warns
+ * @return the message, or "" when there is none; valid until the next
+ *         fallible call on the context
  * @since 0.1
  */
 const char *apmatrix_get_diagnostic(const struct apmatrix_ctx *ctx);
@@ -235,14 +244,14 @@ enum apmatrix_warning {
  * @brief Create an empty ID set.
  * @param ctx the context
  * @param[out] ret the new set
- * @return 0, or -EINVAL, -ENOMEM
+ * @return 0, or -EINVAL (a NULL argument), -ENOMEM
  * @since 0.1
  */
 int apmatrix_idset_new(struct apmatrix_ctx *ctx, struct apmatrix_idset **ret);
 
 /**
  * @brief Take a reference. A set owned by another object (a matrix, a
- * host) forwards the reference to its owner.
+ * host) forwards the reference to its owner, so it keeps the owner alive.
  * @param set the set, or NULL
  * @return @p set
  * @since 0.1
@@ -259,8 +268,12 @@ struct apmatrix_idset *apmatrix_idset_unref(struct apmatrix_idset *set);
 
 /**
  * @brief The context of a set.
+ *
+ * The context is not part of the set (the set holds a reference on it), so
+ * a const set still gives a context that can be used to create objects.
  * @param set the set
- * @return the context (borrowed)
+ * @return the context (borrowed, valid as long as the set), or NULL for a
+ *         NULL set
  * @since 0.1
  */
 struct apmatrix_ctx *apmatrix_idset_get_ctx(const struct apmatrix_idset *set);
@@ -269,7 +282,7 @@ struct apmatrix_ctx *apmatrix_idset_get_ctx(const struct apmatrix_idset *set);
  * @brief Add an ID.
  * @param set the set
  * @param id 0 to 255
- * @return 0, or -EINVAL for an ID out of range
+ * @return 0, or -EINVAL for a NULL set or an ID over 255
  * @since 0.1
  */
 int apmatrix_idset_set(struct apmatrix_idset *set, unsigned int id);
@@ -278,7 +291,7 @@ int apmatrix_idset_set(struct apmatrix_idset *set, unsigned int id);
  * @brief Remove an ID.
  * @param set the set
  * @param id 0 to 255
- * @return 0, or -EINVAL for an ID out of range
+ * @return 0, or -EINVAL for a NULL set or an ID over 255
  * @since 0.1
  */
 int apmatrix_idset_clear(struct apmatrix_idset *set, unsigned int id);
@@ -286,7 +299,7 @@ int apmatrix_idset_clear(struct apmatrix_idset *set, unsigned int id);
 /**
  * @brief Remove every ID.
  * @param set the set
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL for a NULL set
  * @since 0.1
  */
 int apmatrix_idset_clear_all(struct apmatrix_idset *set);
@@ -303,10 +316,10 @@ int apmatrix_idset_test(const struct apmatrix_idset *set, unsigned int id);
 /**
  * @brief Number of IDs in the set.
  * @param set the set
- * @return 0 to 256
+ * @return 0 to 256 (0 for a NULL set)
  * @since 0.1
  */
-unsigned int apmatrix_idset_count(const struct apmatrix_idset *set);
+unsigned int apmatrix_idset_get_count(const struct apmatrix_idset *set);
 
 /**
  * @brief Iterate: the smallest ID in the set that is at least @p from.
@@ -314,8 +327,9 @@ unsigned int apmatrix_idset_count(const struct apmatrix_idset *set);
  * `for (id = apmatrix_idset_next(s, 0); id >= 0; id = apmatrix_idset_next(s, id + 1))`
  * @param set the set
  * @param from where to start, 0 to 256
- * @return the ID, or -ENOENT when there is none, -EINVAL for @p from over
- *         256
+ * @return the ID, or -ENOENT when there is none (no diagnostic: the end of
+ *         an iteration is no failure), -EINVAL for a NULL set or @p from
+ *         over 256
  * @since 0.1
  */
 int apmatrix_idset_next(const struct apmatrix_idset *set, unsigned int from);
@@ -324,7 +338,7 @@ int apmatrix_idset_next(const struct apmatrix_idset *set, unsigned int from);
  * @brief Make @p dst a copy of @p src.
  * @param dst the set to change
  * @param src the set to copy
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL for a NULL set
  * @since 0.1
  */
 int apmatrix_idset_assign(struct apmatrix_idset *dst,
@@ -334,7 +348,7 @@ int apmatrix_idset_assign(struct apmatrix_idset *dst,
  * @brief @p dst becomes @p dst ∪ @p src.
  * @param dst the set to change
  * @param src the other set
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL for a NULL set
  * @since 0.1
  */
 int apmatrix_idset_union(struct apmatrix_idset *dst,
@@ -344,7 +358,7 @@ int apmatrix_idset_union(struct apmatrix_idset *dst,
  * @brief @p dst becomes @p dst ∩ @p src.
  * @param dst the set to change
  * @param src the other set
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL for a NULL set
  * @since 0.1
  */
 int apmatrix_idset_intersect(struct apmatrix_idset *dst,
@@ -354,7 +368,7 @@ int apmatrix_idset_intersect(struct apmatrix_idset *dst,
  * @brief @p dst becomes @p dst \ @p src.
  * @param dst the set to change
  * @param src the IDs to remove
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL for a NULL set
  * @since 0.1
  */
 int apmatrix_idset_subtract(struct apmatrix_idset *dst,
@@ -364,7 +378,7 @@ int apmatrix_idset_subtract(struct apmatrix_idset *dst,
  * @brief Whether two sets hold the same IDs.
  * @param a one set
  * @param b the other set
- * @return 1 if equal, 0 if not
+ * @return 1 if equal, 0 if not (also when either is NULL)
  * @since 0.1
  */
 int apmatrix_idset_equal(const struct apmatrix_idset *a,
@@ -382,6 +396,8 @@ int apmatrix_idset_equal(const struct apmatrix_idset *a,
  * @param flags 0
  * @return 0, or a positive combination of enum apmatrix_warning bits (the
  *         set was changed; the diagnostic says why it warned), or -EINVAL
+ *         (bad text, an ID over 255, an unknown syntax or flag, a NULL
+ *         argument)
  * @since 0.1
  */
 int apmatrix_idset_parse(struct apmatrix_idset *set, const char *text,
@@ -393,25 +409,31 @@ int apmatrix_idset_parse(struct apmatrix_idset *set, const char *text,
  * @param syntax APMATRIX_SYNTAX_MASK (`0x` + 64 hex digits) or
  *        APMATRIX_SYNTAX_LIST (compact decimal ranges; empty text for an
  *        empty set)
+ * @param flags 0
  * @param buf where to write, or NULL when @p size is 0
  * @param size size of @p buf
- * @return the length of the full text, or -EINVAL
+ * @return the length of the full text, or -EINVAL (another syntax, unknown
+ *         flags, a NULL set, a NULL @p buf with a size)
  * @since 0.1
  */
 int apmatrix_idset_format(const struct apmatrix_idset *set,
-                          unsigned int syntax, char *buf, size_t size);
+                          unsigned int syntax, unsigned int flags, char *buf,
+                          size_t size);
 
 /**
  * @brief Parse one ID as the kernel's assign attributes do (kstrtoul base 0).
- * @param ctx the context, for the diagnostic (may be NULL)
+ * @param ctx the context, for the diagnostic (may be NULL: then there is
+ *        none)
  * @param text decimal, `0x` hex or leading-zero octal, one trailing newline
  *        allowed; like kstrtoul(), one leading `+` too
- * @param[out] ret the ID, 0 to 255
- * @return 0, APMATRIX_WARN_OCTAL, or -EINVAL (junk) / -ERANGE (over 255)
+ * @param flags 0
+ * @param[out] ret the ID, 0 to 255; written only on success
+ * @return 0, APMATRIX_WARN_OCTAL (read as octal; @p ret is set), or -EINVAL
+ *         (not a number, an ID over 255, unknown flags, a NULL argument)
  * @since 0.1
  */
 int apmatrix_id_parse(struct apmatrix_ctx *ctx, const char *text,
-                      unsigned int *ret);
+                      unsigned int flags, unsigned int *ret);
 
 /** @} */
 
@@ -433,24 +455,32 @@ int apmatrix_id_parse(struct apmatrix_ctx *ctx, const char *text,
 /**
  * @brief Parse an APQN written `AA.DDDD` (hex; `0x` prefixes and fewer
  * digits accepted, as in `4.47`; one trailing newline allowed).
- * @param ctx the context, for the diagnostic (may be NULL)
+ * @param ctx the context, for the diagnostic (may be NULL: then there is
+ *        none)
  * @param text the text
- * @param[out] ret the APQN (see APMATRIX_APQN())
- * @return 0, or -EINVAL
+ * @param flags 0
+ * @param[out] ret the APQN (see APMATRIX_APQN()); written only on success
+ * @return 0, or -EINVAL (bad text, an ID over 0xff, unknown flags, a NULL
+ *         argument)
  * @since 0.1
  */
 int apmatrix_apqn_parse(struct apmatrix_ctx *ctx, const char *text,
-                        unsigned int *ret);
+                        unsigned int flags, unsigned int *ret);
 
 /**
  * @brief Format an APQN as `AA.DDDD`.
+ *
+ * Takes no context, so a failure has no diagnostic.
  * @param apqn the APQN
+ * @param flags 0
  * @param buf where to write, or NULL when @p size is 0
  * @param size size of @p buf (8 bytes suffice)
- * @return 7, or -EINVAL for an APQN over 0xffff
+ * @return 7, or -EINVAL for an APQN over 0xffff, unknown flags or a NULL
+ *         @p buf with a size
  * @since 0.1
  */
-int apmatrix_apqn_format(unsigned int apqn, char *buf, size_t size);
+int apmatrix_apqn_format(unsigned int apqn, unsigned int flags, char *buf,
+                         size_t size);
 
 /** @brief An ordered list of distinct APQNs. @since 0.1 */
 struct apmatrix_apqn_list;
@@ -459,7 +489,7 @@ struct apmatrix_apqn_list;
  * @brief Create an empty APQN list.
  * @param ctx the context
  * @param[out] ret the new list
- * @return 0, or -EINVAL, -ENOMEM
+ * @return 0, or -EINVAL (a NULL argument), -ENOMEM
  * @since 0.1
  */
 int apmatrix_apqn_list_new(struct apmatrix_ctx *ctx,
@@ -486,7 +516,7 @@ apmatrix_apqn_list_unref(struct apmatrix_apqn_list *list);
 /**
  * @brief Number of APQNs in the list.
  * @param list the list
- * @return the count
+ * @return the count (0 for a NULL list)
  * @since 0.1
  */
 unsigned int apmatrix_apqn_list_get_count(const struct apmatrix_apqn_list *list);
@@ -495,17 +525,17 @@ unsigned int apmatrix_apqn_list_get_count(const struct apmatrix_apqn_list *list)
  * @brief One APQN of the list; lists are sorted adapter-major, ascending.
  * @param list the list
  * @param index 0 to count - 1
- * @return the APQN, or -EINVAL for an index out of range
+ * @return the APQN, or -EINVAL for a NULL list or an index out of range
  * @since 0.1
  */
-int apmatrix_apqn_list_get(const struct apmatrix_apqn_list *list,
-                           unsigned int index);
+int apmatrix_apqn_list_get_apqn(const struct apmatrix_apqn_list *list,
+                                unsigned int index);
 
 /**
  * @brief Add an APQN (kept sorted; adding one already present does nothing).
  * @param list the list
  * @param apqn the APQN
- * @return 0, or -EINVAL, -ENOMEM
+ * @return 0, or -EINVAL for a NULL list or an APQN over 0xffff, -ENOMEM
  * @since 0.1
  */
 int apmatrix_apqn_list_add(struct apmatrix_apqn_list *list, unsigned int apqn);
@@ -514,7 +544,7 @@ int apmatrix_apqn_list_add(struct apmatrix_apqn_list *list, unsigned int apqn);
  * @brief Whether the list holds an APQN.
  * @param list the list
  * @param apqn the APQN
- * @return 1 or 0
+ * @return 1 or 0 (0 for a NULL list)
  * @since 0.1
  */
 int apmatrix_apqn_list_contains(const struct apmatrix_apqn_list *list,
@@ -528,8 +558,8 @@ int apmatrix_apqn_list_contains(const struct apmatrix_apqn_list *list,
  * @param text the text, for example `04.0047,05.0001` or the lines of a
  *        sysfs `matrix` file that name whole APQNs
  * @param flags 0
- * @return 0, or -EINVAL (with the offending token in the diagnostic),
- *         -ENOMEM
+ * @return 0, or -EINVAL (bad text, with the offending token in the
+ *         diagnostic; unknown flags; a NULL argument), -ENOMEM
  * @since 0.1
  */
 int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list, const char *text,
@@ -540,13 +570,16 @@ int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list, const char *text,
  * @param list the list
  * @param separator for example "," or "\n" (a separator ending in a
  *        newline also ends a non-empty text, as sysfs does)
+ * @param flags 0
  * @param buf where to write, or NULL when @p size is 0
  * @param size size of @p buf
- * @return the length of the full text, or -EINVAL
+ * @return the length of the full text, or -EINVAL (unknown flags, a NULL
+ *         list or separator, a NULL @p buf with a size)
  * @since 0.1
  */
 int apmatrix_apqn_list_format(const struct apmatrix_apqn_list *list,
-                              const char *separator, char *buf, size_t size);
+                              const char *separator, unsigned int flags,
+                              char *buf, size_t size);
 
 /** @} */
 
@@ -578,7 +611,7 @@ enum apmatrix_matrix_syntax {
  * @brief Create an empty matrix.
  * @param ctx the context
  * @param[out] ret the new matrix
- * @return 0, or -EINVAL, -ENOMEM
+ * @return 0, or -EINVAL (a NULL argument), -ENOMEM
  * @since 0.1
  */
 int apmatrix_matrix_new(struct apmatrix_ctx *ctx, struct apmatrix_matrix **ret);
@@ -601,8 +634,11 @@ struct apmatrix_matrix *apmatrix_matrix_unref(struct apmatrix_matrix *matrix);
 
 /**
  * @brief The context of a matrix.
+ *
+ * As for apmatrix_idset_get_ctx(), the context is not part of the matrix.
  * @param matrix the matrix
- * @return the context (borrowed)
+ * @return the context (borrowed, valid as long as the matrix), or NULL for
+ *         a NULL matrix
  * @since 0.1
  */
 struct apmatrix_ctx *
@@ -611,7 +647,8 @@ apmatrix_matrix_get_ctx(const struct apmatrix_matrix *matrix);
 /**
  * @brief The assigned adapters, to read or change in place.
  * @param matrix the matrix
- * @return the set, owned by the matrix (its ref/unref act on the matrix)
+ * @return the set, owned by the matrix and valid as long as it (its
+ *         ref/unref act on the matrix), or NULL for a NULL matrix
  * @since 0.1
  */
 struct apmatrix_idset *
@@ -620,7 +657,7 @@ apmatrix_matrix_get_adapters(struct apmatrix_matrix *matrix);
 /**
  * @brief The assigned usage domains, to read or change in place.
  * @param matrix the matrix
- * @return the set, owned by the matrix
+ * @return the set, owned by the matrix, as apmatrix_matrix_get_adapters()
  * @since 0.1
  */
 struct apmatrix_idset *
@@ -629,7 +666,7 @@ apmatrix_matrix_get_domains(struct apmatrix_matrix *matrix);
 /**
  * @brief The assigned control domains, to read or change in place.
  * @param matrix the matrix
- * @return the set, owned by the matrix
+ * @return the set, owned by the matrix, as apmatrix_matrix_get_adapters()
  * @since 0.1
  */
 struct apmatrix_idset *
@@ -639,7 +676,7 @@ apmatrix_matrix_get_control_domains(struct apmatrix_matrix *matrix);
  * @brief Make @p dst a copy of @p src.
  * @param dst the matrix to change
  * @param src the matrix to copy
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL for a NULL matrix
  * @since 0.1
  */
 int apmatrix_matrix_assign(struct apmatrix_matrix *dst,
@@ -649,7 +686,7 @@ int apmatrix_matrix_assign(struct apmatrix_matrix *dst,
  * @brief Whether two matrices assign the same IDs.
  * @param a one matrix
  * @param b the other
- * @return 1 or 0
+ * @return 1 or 0 (0 when either is NULL)
  * @since 0.1
  */
 int apmatrix_matrix_equal(const struct apmatrix_matrix *a,
@@ -658,7 +695,7 @@ int apmatrix_matrix_equal(const struct apmatrix_matrix *a,
 /**
  * @brief Number of APQNs in the cross product adapters x usage domains.
  * @param matrix the matrix
- * @return 0 to 65536
+ * @return 0 to 65536 (0 for a NULL matrix)
  * @since 0.1
  */
 unsigned int apmatrix_matrix_get_apqn_count(const struct apmatrix_matrix *matrix);
@@ -667,7 +704,7 @@ unsigned int apmatrix_matrix_get_apqn_count(const struct apmatrix_matrix *matrix
  * @brief Whether an APQN is in the cross product.
  * @param matrix the matrix
  * @param apqn the APQN
- * @return 1 or 0
+ * @return 1 or 0 (0 for a NULL matrix or an APQN over 0xffff)
  * @since 0.1
  */
 int apmatrix_matrix_contains(const struct apmatrix_matrix *matrix,
@@ -678,8 +715,8 @@ int apmatrix_matrix_contains(const struct apmatrix_matrix *matrix,
  * that is at least @p from.
  * @param matrix the matrix
  * @param from where to start, 0 to 65536
- * @return the APQN, or -ENOENT when there is none, -EINVAL for @p from over
- *         65536
+ * @return the APQN, or -ENOENT when there is none (no diagnostic), -EINVAL
+ *         for a NULL matrix or @p from over 65536
  * @since 0.1
  */
 int apmatrix_matrix_next_apqn(const struct apmatrix_matrix *matrix,
@@ -691,7 +728,8 @@ int apmatrix_matrix_next_apqn(const struct apmatrix_matrix *matrix,
  * @param a one matrix
  * @param b the other
  * @param[out] ret a new list, empty when nothing is shared
- * @return the number of shared APQNs, or -EINVAL, -ENOMEM
+ * @return the number of shared APQNs, or -EINVAL (a NULL argument),
+ *         -ENOMEM
  * @since 0.1
  */
 int apmatrix_matrix_get_shared_apqns(const struct apmatrix_matrix *a,
@@ -716,7 +754,8 @@ int apmatrix_matrix_get_shared_apqns(const struct apmatrix_matrix *a,
  * @param text the text
  * @param syntax an enum apmatrix_matrix_syntax value
  * @param flags 0
- * @return 0, or -EINVAL with the offending token in the diagnostic
+ * @return 0, or -EINVAL (bad text, with the offending token in the
+ *         diagnostic; an unknown syntax or flag; a NULL argument), -ENOMEM
  * @since 0.1
  */
 int apmatrix_matrix_parse(struct apmatrix_matrix *matrix, const char *text,
@@ -729,21 +768,24 @@ int apmatrix_matrix_parse(struct apmatrix_matrix *matrix, const char *text,
  * up to its limits, this function neither (a full SYSFS matrix is 512 KiB).
  * @param matrix the matrix
  * @param syntax an enum apmatrix_matrix_syntax value
+ * @param flags 0
  * @param buf where to write, or NULL when @p size is 0
  * @param size size of @p buf
- * @return the length of the full text, or -EINVAL
+ * @return the length of the full text, or -EINVAL (an unknown syntax or
+ *         flag, a NULL matrix, a NULL @p buf with a size)
  * @since 0.1
  */
 int apmatrix_matrix_format(const struct apmatrix_matrix *matrix,
-                           unsigned int syntax, char *buf, size_t size);
+                           unsigned int syntax, unsigned int flags, char *buf,
+                           size_t size);
 
 /** @} */
 
 /**
  * @defgroup host Host description
  * What a host has: limits, configuration masks, reservation masks, cards
- * and queues. Built in memory (for "what if" checks and tests) or read
- * from sysfs with apmatrix_host_read() (see @ref discovery).
+ * and queues. Built in memory (for "what if" checks and tests); later
+ * releases also discover it from sysfs.
  * @{
  */
 
@@ -919,6 +961,36 @@ int apmatrix_host_has_card(const struct apmatrix_host *host,
                            unsigned int adapter);
 
 /**
+ * @brief A card's `hwtype`.
+ * @param host the host
+ * @param adapter 0 to 255
+ * @return the type, or -ENOENT, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_get_card_hwtype(const struct apmatrix_host *host,
+                                  unsigned int adapter);
+
+/**
+ * @brief A card's mode.
+ * @param host the host
+ * @param adapter 0 to 255
+ * @return an enum apmatrix_card_mode value, or -ENOENT, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_get_card_mode(const struct apmatrix_host *host,
+                                unsigned int adapter);
+
+/**
+ * @brief A card's state.
+ * @param host the host
+ * @param adapter 0 to 255
+ * @return enum apmatrix_state bits, or -ENOENT, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_get_card_state(const struct apmatrix_host *host,
+                                 unsigned int adapter);
+
+/**
  * @brief Set a card's state.
  * @param host the host
  * @param adapter 0 to 255
@@ -961,6 +1033,16 @@ int apmatrix_host_remove_queue(struct apmatrix_host *host, unsigned int apqn);
  */
 int apmatrix_host_has_queue(const struct apmatrix_host *host,
                             unsigned int apqn);
+
+/**
+ * @brief The driver a queue is bound to.
+ * @param host the host
+ * @param apqn the queue
+ * @return an enum apmatrix_driver value, or -ENOENT, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_get_queue_driver(const struct apmatrix_host *host,
+                                   unsigned int apqn);
 
 /**
  * @brief Bind a queue to another driver.
@@ -1189,442 +1271,6 @@ int apmatrix_mdev_set_autostart(struct apmatrix_mdev *mdev, int autostart);
  * @since 0.1
  */
 unsigned int apmatrix_mdev_get_state(const struct apmatrix_mdev *mdev);
-
-/** @} */
-
-/**
- * @defgroup discovery Reading a host from sysfs
- * A host snapshot read under the context's sysfs root
- * (apmatrix_set_root(), APMATRIX_ROOT_SYSFS): a real `/sys`, a fixture tree
- * or a captured host. The snapshot is an ordinary struct apmatrix_host, so
- * everything of @ref host works on it. Cards and queues are looked at
- * through info objects: a copy of every property the snapshot holds, each
- * reading -ENODATA (or NULL) when sysfs did not say.
- *
- * What is read, relative to the root:
- * - `bus/ap`: `ap_max_adapter_id`, `ap_max_domain_id`, `features`,
- *   `apmask`, `aqmask`, `ap_adapter_mask`, `ap_usage_domain_mask`,
- *   `ap_control_domain_mask`, `bindings`, and the drivers' directories
- *   `bus/ap/drivers/NAME` (which queue is bound to which driver);
- * - `devices/ap/cardXX`: `hwtype`, `raw_hwtype`, `type`, `ap_functions`,
- *   `online`, `config`, `chkstop`; `devices/ap/cardXX/XX.YYYY`: `online`
- *   (host driver), `status` (vfio_ap), `config`, `chkstop`, and
- *   `driver_override` when both masks are all ones (the kernel accepts an
- *   override only then, and masks cannot change while one is set);
- * - `devices/vfio_ap/matrix`: `features` and one directory per live mdev
- *   (`ap_config`, or `matrix` and `control_domains` on kernels without it,
- *   and `guest_matrix`).
- * @{
- */
-
-/** @brief What apmatrix_host_read() reads (0 = everything). @since 0.1 */
-enum apmatrix_read_flags {
-	/** `apmask`, `aqmask`, the host's configuration masks and `bindings` */
-	APMATRIX_READ_MASKS = 1,
-	/** cards and queues: properties and the driver each queue is bound to */
-	APMATRIX_READ_DEVICES = 2,
-	/** the live mediated devices (LIVE and GUEST configurations) */
-	APMATRIX_READ_MDEVS = 4
-};
-
-/**
- * @brief Read a host snapshot under the context's sysfs root.
- *
- * Limits and features are always read. Attributes a kernel lacks are left
- * unknown (see apmatrix_host_get_known() and the info getters), not an
- * error. A `guest_matrix` or `matrix` the kernel cut at a page (more than
- * 511 APQNs) cannot be read completely: that configuration is left out
- * and the call succeeds with a warning in the diagnostic.
- * @param ctx the context
- * @param flags 0 for everything, or enum apmatrix_read_flags bits
- * @param[out] ret the new host
- * @return 0, or -ENODEV when there is no AP bus (`bus/ap` missing),
- *         -EINVAL for unknown flags or an attribute that cannot be parsed
- *         (the diagnostic names the file, relative to the root, and its
- *         text), -ENOMEM, or the errno of a failing open or read
- * @since 0.1
- */
-int apmatrix_host_read(struct apmatrix_ctx *ctx, unsigned int flags,
-                       struct apmatrix_host **ret);
-
-/** @brief Parts of a host a snapshot may or may not know. @since 0.1 */
-enum apmatrix_host_part {
-	APMATRIX_HOST_LIMITS = 1,              /**< `ap_max_adapter_id`, `ap_max_domain_id` */
-	APMATRIX_HOST_APMASK = 2,              /**< `apmask` */
-	APMATRIX_HOST_AQMASK = 4,              /**< `aqmask` */
-	APMATRIX_HOST_ADAPTER_MASK = 8,        /**< `ap_adapter_mask` */
-	APMATRIX_HOST_USAGE_DOMAIN_MASK = 16,  /**< `ap_usage_domain_mask` */
-	APMATRIX_HOST_CONTROL_DOMAIN_MASK = 32,/**< `ap_control_domain_mask` */
-	APMATRIX_HOST_DEVICES = 64,            /**< cards, queues and their drivers */
-	APMATRIX_HOST_MDEVS = 128              /**< the live mediated devices */
-};
-
-/**
- * @brief Which parts the host knows.
- *
- * A host built in memory knows everything. A snapshot knows what it was
- * asked to read and found: a mask the kernel does not have, or that was
- * not asked for, keeps the value apmatrix_host_new() gives it and is not
- * known. A QCI mask reading `not supported` is known and empty (the kernel
- * then passes nothing through).
- * @param host the host
- * @return enum apmatrix_host_part bits
- * @since 0.1
- */
-unsigned int apmatrix_host_get_known(const struct apmatrix_host *host);
-
-/** @brief What the kernel has. @since 0.1 */
-enum apmatrix_feature {
-	/** the AP bus has QCI: the configuration masks are not `not supported` */
-	APMATRIX_FEATURE_QCI = 1,
-	/** `APXA` in the bus `features` (256 adapters and domains) */
-	APMATRIX_FEATURE_APXA = 2,
-	/** `APSC` in the bus `features` */
-	APMATRIX_FEATURE_APSC = 4,
-	/** `QACT` in the bus `features` */
-	APMATRIX_FEATURE_QACT = 8,
-	/** `RC8A` in the bus `features` */
-	APMATRIX_FEATURE_RC8A = 16,
-	/** `APSB` in the bus `features` */
-	APMATRIX_FEATURE_APSB = 32,
-	/** vfio_ap is loaded: `devices/vfio_ap/matrix` exists */
-	APMATRIX_FEATURE_VFIO_AP = 64,
-	/** `guest_matrix` in the matrix `features` */
-	APMATRIX_FEATURE_GUEST_MATRIX = 128,
-	/** `hotplug` in the matrix `features` */
-	APMATRIX_FEATURE_HOTPLUG = 256,
-	/** `ap_config` in the matrix `features` */
-	APMATRIX_FEATURE_AP_CONFIG = 512,
-	/** queues have `driver_override` (Linux 6.19 and later) */
-	APMATRIX_FEATURE_DRIVER_OVERRIDE = 1024
-};
-
-/**
- * @brief Whether the kernel has a feature.
- * @param host the host
- * @param feature one enum apmatrix_feature value
- * @return 1 or 0, -ENODATA when it is not known (the `features` file is
- *         missing, vfio_ap is not loaded for the matrix features, no queue
- *         was read for APMATRIX_FEATURE_DRIVER_OVERRIDE, or a host built in
- *         memory that was not told), -EINVAL for anything but one known bit
- * @since 0.1
- */
-int apmatrix_host_has_feature(const struct apmatrix_host *host,
-                              unsigned int feature);
-
-/**
- * @brief Record whether the kernel has a feature (for hosts built in
- * memory).
- * @param host the host
- * @param feature one enum apmatrix_feature value
- * @param on 1 or 0
- * @return 0, or -EINVAL
- * @since 0.1
- */
-int apmatrix_host_set_feature(struct apmatrix_host *host, unsigned int feature,
-                              int on);
-
-/**
- * @brief The bus `bindings`: bound and total queue and card devices.
- * @param host the host
- * @param[out] bound the bound devices (may be NULL)
- * @param[out] total all devices (may be NULL)
- * @return 1 when the kernel says `(complete)`, 0 when not, -ENODATA when
- *         unknown (then nothing is written), -EINVAL
- * @since 0.1
- */
-int apmatrix_host_get_bindings(const struct apmatrix_host *host,
-                               unsigned int *bound, unsigned int *total);
-
-/**
- * @brief Whether the host hands out queues by per-queue `driver_override`
- * (Linux 6.19 and later) instead of `apmask`/`aqmask`: some queue has a
- * non-empty override. The two schemes exclude each other: the kernel takes
- * an override only while both masks are all ones, and refuses mask changes
- * while an override is set.
- * @param host the host
- * @return 1 or 0 (also for kernels without overrides), -ENODATA when the
- *         queues were not read, -EINVAL
- * @since 0.1
- */
-int apmatrix_host_uses_driver_override(const struct apmatrix_host *host);
-
-/**
- * @brief Iterate the cards: the smallest adapter ID with a card that is at
- * least @p from.
- * @param host the host
- * @param from where to start, 0 to 256
- * @return the adapter ID, or -ENOENT when there is none, -EINVAL
- * @since 0.1
- */
-int apmatrix_host_next_card(const struct apmatrix_host *host,
-                            unsigned int from);
-
-/**
- * @brief Iterate the queues adapter-major: the smallest APQN with a queue
- * that is at least @p from.
- * @param host the host
- * @param from where to start, 0 to 65536
- * @return the APQN, or -ENOENT when there is none, -EINVAL
- * @since 0.1
- */
-int apmatrix_host_next_queue(const struct apmatrix_host *host,
-                             unsigned int from);
-
-/** @brief A copy of what a host knows about one card. @since 0.1 */
-struct apmatrix_card_info;
-/** @brief A copy of what a host knows about one queue. @since 0.1 */
-struct apmatrix_queue_info;
-
-/**
- * @brief What the host knows about a card, as a new object (a copy: later
- * changes of the host do not show in it).
- * @param host the host
- * @param adapter 0 to 255
- * @param[out] ret the new info object
- * @return 0, or -ENOENT when there is no such card, -EINVAL, -ENOMEM
- * @since 0.1
- */
-int apmatrix_host_get_card_info(const struct apmatrix_host *host,
-                                unsigned int adapter,
-                                struct apmatrix_card_info **ret);
-
-/**
- * @brief Take a reference.
- * @param info the info object, or NULL
- * @return @p info
- * @since 0.1
- */
-struct apmatrix_card_info *
-apmatrix_card_info_ref(struct apmatrix_card_info *info);
-
-/**
- * @brief Drop a reference.
- * @param info the info object, or NULL
- * @return NULL
- * @since 0.1
- */
-struct apmatrix_card_info *
-apmatrix_card_info_unref(struct apmatrix_card_info *info);
-
-/**
- * @brief The adapter ID.
- * @param info the info object
- * @return 0 to 255, or -EINVAL for NULL
- * @since 0.1
- */
-int apmatrix_card_info_get_adapter(const struct apmatrix_card_info *info);
-
-/**
- * @brief `hwtype`: the type the kernel treats the card as (10 = CEX4 ...
- * 14 = CEX8).
- * @param info the info object
- * @return the type, or -ENODATA, -EINVAL
- * @since 0.1
- */
-int apmatrix_card_info_get_hwtype(const struct apmatrix_card_info *info);
-
-/**
- * @brief `raw_hwtype`: the type the hardware reports (above `hwtype` on
- * cards newer than the kernel).
- * @param info the info object
- * @return the type, or -ENODATA, -EINVAL
- * @since 0.1
- */
-int apmatrix_card_info_get_raw_hwtype(const struct apmatrix_card_info *info);
-
-/**
- * @brief `type`, for example `CEX8C` (written by the host driver `cex4card`
- * only while it is bound).
- * @param info the info object
- * @return the text, valid as long as @p info, or NULL when unknown
- * @since 0.1
- */
-const char *apmatrix_card_info_get_type(const struct apmatrix_card_info *info);
-
-/**
- * @brief The mode. Derived as the kernel derives its `MODE=` uevent and
- * lszcrypt its mode column: from the card's `ap_functions` (accelerator
- * bit 4, else CCA bit 3, else EP11 bit 5, bit 0 leftmost); without them from
- * the last letter of `type` (`A`, `C`, `P`).
- * @param info the info object
- * @return an enum apmatrix_card_mode value, or -ENODATA, -EINVAL
- * @since 0.1
- */
-int apmatrix_card_info_get_mode(const struct apmatrix_card_info *info);
-
-/**
- * @brief `ap_functions`, the facility bits of the card.
- * @param info the info object
- * @param[out] ret the bits (bit 0 is 0x80000000)
- * @return 0, or -ENODATA (nothing written), -EINVAL
- * @since 0.1
- */
-int apmatrix_card_info_get_functions(const struct apmatrix_card_info *info,
-                                     unsigned int *ret);
-
-/**
- * @brief `online` (set by the host driver; missing while it is not bound).
- * @param info the info object
- * @return 1 or 0, or -ENODATA, -EINVAL
- * @since 0.1
- */
-int apmatrix_card_info_get_online(const struct apmatrix_card_info *info);
-
-/**
- * @brief `config`: whether the adapter is configured.
- * @param info the info object
- * @return 1 or 0, or -ENODATA, -EINVAL
- * @since 0.1
- */
-int apmatrix_card_info_get_config(const struct apmatrix_card_info *info);
-
-/**
- * @brief `chkstop`: whether the adapter is check-stopped.
- * @param info the info object
- * @return 1 or 0, or -ENODATA, -EINVAL
- * @since 0.1
- */
-int apmatrix_card_info_get_chkstop(const struct apmatrix_card_info *info);
-
-/**
- * @brief Number of queues the card has in the host.
- * @param info the info object
- * @return 0 to 256
- * @since 0.1
- */
-unsigned int
-apmatrix_card_info_get_queue_count(const struct apmatrix_card_info *info);
-
-/**
- * @brief What the host knows about a queue, as a new object (a copy).
- * @param host the host
- * @param apqn the queue
- * @param[out] ret the new info object
- * @return 0, or -ENOENT when there is no such queue, -EINVAL, -ENOMEM
- * @since 0.1
- */
-int apmatrix_host_get_queue_info(const struct apmatrix_host *host,
-                                 unsigned int apqn,
-                                 struct apmatrix_queue_info **ret);
-
-/**
- * @brief Take a reference.
- * @param info the info object, or NULL
- * @return @p info
- * @since 0.1
- */
-struct apmatrix_queue_info *
-apmatrix_queue_info_ref(struct apmatrix_queue_info *info);
-
-/**
- * @brief Drop a reference.
- * @param info the info object, or NULL
- * @return NULL
- * @since 0.1
- */
-struct apmatrix_queue_info *
-apmatrix_queue_info_unref(struct apmatrix_queue_info *info);
-
-/**
- * @brief The APQN.
- * @param info the info object
- * @return the APQN, or -EINVAL for NULL
- * @since 0.1
- */
-int apmatrix_queue_info_get_apqn(const struct apmatrix_queue_info *info);
-
-/**
- * @brief The driver the queue is bound to: `vfio_ap`, any other driver
- * (the zcrypt host drivers, `cex4queue`), or none.
- * @param info the info object
- * @return an enum apmatrix_driver value, or -EINVAL
- * @since 0.1
- */
-int apmatrix_queue_info_get_driver(const struct apmatrix_queue_info *info);
-
-/**
- * @brief `online` (only while a host driver is bound).
- * @param info the info object
- * @return 1 or 0, or -ENODATA, -EINVAL
- * @since 0.1
- */
-int apmatrix_queue_info_get_online(const struct apmatrix_queue_info *info);
-
-/**
- * @brief `config`: whether the queue is configured.
- * @param info the info object
- * @return 1 or 0, or -ENODATA, -EINVAL
- * @since 0.1
- */
-int apmatrix_queue_info_get_config(const struct apmatrix_queue_info *info);
-
-/**
- * @brief `chkstop`: whether the queue is check-stopped.
- * @param info the info object
- * @return 1 or 0, or -ENODATA, -EINVAL
- * @since 0.1
- */
-int apmatrix_queue_info_get_chkstop(const struct apmatrix_queue_info *info);
-
-/** @brief The vfio_ap `status` of a queue. @since 0.1 */
-enum apmatrix_queue_status {
-	APMATRIX_QUEUE_UNASSIGNED = 1, /**< `unassigned`: no mdev has it */
-	APMATRIX_QUEUE_ASSIGNED = 2,   /**< `assigned`: not in a running guest */
-	APMATRIX_QUEUE_IN_USE = 3      /**< `in use`: in a running guest */
-};
-
-/**
- * @brief The vfio_ap `status` (only while vfio_ap is bound).
- * @param info the info object
- * @return an enum apmatrix_queue_status value, or -ENODATA, -EINVAL
- * @since 0.1
- */
-int apmatrix_queue_info_get_status(const struct apmatrix_queue_info *info);
-
-/**
- * @brief `driver_override` (Linux 6.19 and later; read only when both
- * masks are all ones, as no override can exist otherwise).
- * @param info the info object
- * @return the driver name, "" when none is set, or NULL when unknown;
- *         valid as long as @p info
- * @since 0.1
- */
-const char *
-apmatrix_queue_info_get_driver_override(const struct apmatrix_queue_info *info);
-
-/**
- * @brief Number of live mediated devices the host holds.
- * @param host the host
- * @return the count
- * @since 0.1
- */
-unsigned int apmatrix_host_get_mdev_count(const struct apmatrix_host *host);
-
-/**
- * @brief One live mediated device. A snapshot holds them in UUID order,
- * each with a LIVE configuration (the assigned matrix) and, when the
- * kernel reports it, a GUEST one (`guest_matrix`: adapters and usage
- * domains; the kernel does not print the guest's control domains).
- * @param host the host
- * @param index 0 to count - 1
- * @return the mdev, owned by the host (take a reference to keep it), or
- *         NULL for an index out of range
- * @since 0.1
- */
-struct apmatrix_mdev *apmatrix_host_get_mdev(struct apmatrix_host *host,
-                                             unsigned int index);
-
-/**
- * @brief Add a live mediated device to a host built in memory (a reference
- * is taken; mdevs are kept in UUID order).
- * @param host the host
- * @param mdev the mdev
- * @return 0, or -EEXIST when the host has that UUID, -EINVAL, -ENOMEM
- * @since 0.1
- */
-int apmatrix_host_add_mdev(struct apmatrix_host *host,
-                           struct apmatrix_mdev *mdev);
 
 /** @} */
 
@@ -1922,6 +1568,459 @@ apmatrix_finding_get_adapters(const struct apmatrix_finding *finding);
  */
 struct apmatrix_idset *
 apmatrix_finding_get_domains(const struct apmatrix_finding *finding);
+
+/** @} */
+
+/**
+ * @defgroup plan Plans
+ * A desired state (the target: mdevs with their matrices, host
+ * reservations) against a host snapshot gives a plan: the ordered sysfs
+ * writes that reach it. Planning does no I/O.
+ *
+ * The order never passes through a state the kernel refuses: queues are
+ * released to vfio_ap first (`-N` on apmask/aqmask), then mdevs that give
+ * up APQNs others want shrink and mdevs to remove go, then mdevs are
+ * created and get their final matrix, and queues go back to the host
+ * (`+N`) last. Every step is replayed against the kernel's rules (in the
+ * kernel's check order) before the plan is returned; when the kernel would
+ * refuse one, the plan carries the refusal (apmatrix_plan_get_refusal())
+ * naming the step, the errno, the APQNs and the other mdev.
+ *
+ * mdevs the target does not name are left alone. A target equal to the
+ * host gives a plan with no steps.
+ * @{
+ */
+
+/** @brief A desired state: mdevs and host reservations. @since 0.1 */
+struct apmatrix_target;
+/** @brief The ordered writes from a host to a target. @since 0.1 */
+struct apmatrix_plan;
+/** @brief One write of a plan. @since 0.1 */
+struct apmatrix_step;
+/** @brief Why a plan is refused, or how applying it went. @since 0.1 */
+struct apmatrix_result;
+
+/** @brief What a step does. @since 0.1 */
+enum apmatrix_step_kind {
+	/** Clear apmask or aqmask bits: queues go to vfio_ap. */
+	APMATRIX_STEP_RELEASE = 1,
+	/** Set apmask or aqmask bits: queues go back to the host drivers. */
+	APMATRIX_STEP_RECLAIM = 2,
+	/** Create an mdev (write its UUID to the type's `create`). */
+	APMATRIX_STEP_CREATE = 3,
+	/** Replace an mdev's matrix in one `ap_config` write. */
+	APMATRIX_STEP_CONFIGURE = 4,
+	/** Assign one adapter, usage or control domain. */
+	APMATRIX_STEP_ASSIGN = 5,
+	/** Unassign one adapter, usage or control domain. */
+	APMATRIX_STEP_UNASSIGN = 6,
+	/** Remove an mdev (`remove`). */
+	APMATRIX_STEP_REMOVE = 7
+};
+
+/** @brief Flags of apmatrix_plan_new(). @since 0.1 */
+enum apmatrix_plan_flags {
+	/** Use assign and unassign writes, not `ap_config` (for kernels
+	 *  without the `ap_config` feature of the matrix device). */
+	APMATRIX_PLAN_NO_AP_CONFIG = 1
+};
+
+/**
+ * @brief Create an empty target (it asks for nothing).
+ * @param ctx the context
+ * @param[out] ret the new target
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_target_new(struct apmatrix_ctx *ctx,
+                        struct apmatrix_target **ret);
+
+/**
+ * @brief Take a reference.
+ * @param target the target, or NULL
+ * @return @p target
+ * @since 0.1
+ */
+struct apmatrix_target *apmatrix_target_ref(struct apmatrix_target *target);
+
+/**
+ * @brief Drop a reference.
+ * @param target the target, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_target *apmatrix_target_unref(struct apmatrix_target *target);
+
+/**
+ * @brief Ask for an mdev to exist with exactly this matrix (created when
+ * it does not exist; hot plug or unplug when a guest uses it).
+ * @param target the target
+ * @param uuid the mdev's UUID
+ * @param matrix its matrix (copied)
+ * @param flags 0
+ * @return 0, or -EEXIST when the target already names the UUID, -EINVAL
+ *         for a bad UUID, NULL arguments or flags, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_target_set_mdev(struct apmatrix_target *target, const char *uuid,
+                             const struct apmatrix_matrix *matrix,
+                             unsigned int flags);
+
+/**
+ * @brief Ask for an mdev not to exist (removed when it does).
+ * @param target the target
+ * @param uuid the mdev's UUID
+ * @param flags 0
+ * @return 0, or -EEXIST when the target already names the UUID, -EINVAL,
+ *         -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_target_remove_mdev(struct apmatrix_target *target,
+                                const char *uuid, unsigned int flags);
+
+/**
+ * @brief Ask for exact `apmask` and `aqmask` values. Requests made with
+ * apmatrix_target_give_to_vfio() and apmatrix_target_give_to_host() apply
+ * on top of them.
+ * @param target the target
+ * @param apmask the wanted apmask (copied), or NULL (with @p aqmask) to
+ *        keep the host's masks
+ * @param aqmask the wanted aqmask (copied), or NULL
+ * @param flags 0
+ * @return 0, or -EINVAL when only one mask is NULL or for flags
+ * @since 0.1
+ */
+int apmatrix_target_set_masks(struct apmatrix_target *target,
+                              const struct apmatrix_idset *apmask,
+                              const struct apmatrix_idset *aqmask,
+                              unsigned int flags);
+
+/**
+ * @brief Ask for the queues adapters x usage domains of @p queues to be
+ * free for vfio_ap (control domains are ignored).
+ *
+ * The host pool is apmask x aqmask, so the plan clears either the adapters
+ * from apmask or the domains from aqmask: the choice that moves fewer other
+ * existing queues (adapters on a tie), as a relative `-N` write. The
+ * queues moved that were not asked for are the step's collateral
+ * (apmatrix_step_get_collateral()).
+ * @param target the target
+ * @param queues adapters and usage domains, both non-empty
+ * @param flags 0
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_target_give_to_vfio(struct apmatrix_target *target,
+                                 const struct apmatrix_matrix *queues,
+                                 unsigned int flags);
+
+/**
+ * @brief Ask for the queues adapters x usage domains of @p queues to go
+ * back to the host drivers: both sets are added to apmask and aqmask
+ * (`+N` writes), which also gives the host every other queue of the
+ * product with the masks (the collateral). The plan is refused (EBUSY) when
+ * an mdev still holds one of the queues the host would take.
+ * @param target the target
+ * @param queues adapters and usage domains, both non-empty
+ * @param flags 0
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_target_give_to_host(struct apmatrix_target *target,
+                                 const struct apmatrix_matrix *queues,
+                                 unsigned int flags);
+
+/**
+ * @brief Plan the writes from a host to a target. Pure: no I/O.
+ *
+ * A plan is made even when the kernel would refuse it: then
+ * apmatrix_plan_get_refusal() says why and the prediction getters are
+ * empty.
+ * @param target the target (a reference is kept)
+ * @param host the host snapshot with its live mdevs
+ * @param flags 0 or enum apmatrix_plan_flags bits
+ * @param[out] ret the new plan
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_plan_new(struct apmatrix_target *target,
+                      struct apmatrix_host *host, unsigned int flags,
+                      struct apmatrix_plan **ret);
+
+/**
+ * @brief Take a reference.
+ * @param plan the plan, or NULL
+ * @return @p plan
+ * @since 0.1
+ */
+struct apmatrix_plan *apmatrix_plan_ref(struct apmatrix_plan *plan);
+
+/**
+ * @brief Drop a reference.
+ * @param plan the plan, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_plan *apmatrix_plan_unref(struct apmatrix_plan *plan);
+
+/**
+ * @brief Number of steps (writes).
+ * @param plan the plan
+ * @return the count, 0 when the host already is as the target asks
+ * @since 0.1
+ */
+unsigned int apmatrix_plan_get_step_count(const struct apmatrix_plan *plan);
+
+/**
+ * @brief One step, in the order they are written.
+ * @param plan the plan
+ * @param index 0 to count - 1
+ * @return the step, valid as long as the plan, or NULL out of range
+ * @since 0.1
+ */
+const struct apmatrix_step *
+apmatrix_plan_get_step(const struct apmatrix_plan *plan, unsigned int index);
+
+/**
+ * @brief Why the kernel would refuse the plan.
+ * @param plan the plan
+ * @return NULL when every step would be taken, else the refusal (valid as
+ *         long as the plan): the step, the errno, the APQNs and the other
+ *         mdev
+ * @since 0.1
+ */
+const struct apmatrix_result *
+apmatrix_plan_get_refusal(const struct apmatrix_plan *plan);
+
+/**
+ * @brief The conflict check of the state the plan leads to (every live mdev
+ * against the predicted host).
+ * @param plan the plan
+ * @return the report, valid as long as the plan, or NULL for a refused plan
+ * @since 0.1
+ */
+const struct apmatrix_report *
+apmatrix_plan_get_report(const struct apmatrix_plan *plan);
+
+/**
+ * @brief Number of mdevs live after the plan (all of the host's, not only
+ * the target's).
+ * @param plan the plan
+ * @return the count, 0 for a refused plan
+ * @since 0.1
+ */
+unsigned int apmatrix_plan_get_mdev_count(const struct apmatrix_plan *plan);
+
+/**
+ * @brief The UUID of a live mdev after the plan.
+ * @param plan the plan
+ * @param index 0 to count - 1
+ * @return the UUID, valid as long as the plan, or NULL out of range
+ * @since 0.1
+ */
+const char *apmatrix_plan_get_mdev_uuid(const struct apmatrix_plan *plan,
+                                        unsigned int index);
+
+/**
+ * @brief The predicted guest matrix (`guest_matrix`) of a live mdev after
+ * the plan, with the queues bound as the final masks bind them.
+ * @param plan the plan
+ * @param index 0 to count - 1
+ * @return the matrix, valid as long as the plan, or NULL out of range
+ * @since 0.1
+ */
+const struct apmatrix_matrix *
+apmatrix_plan_get_guest_matrix(const struct apmatrix_plan *plan,
+                               unsigned int index);
+
+/**
+ * @brief The plan as text, one numbered step a line
+ * (`1. release: -4 > /sys/bus/ap/apmask (8 queues to vfio_ap)`), and a
+ * last line `refused: ...` for a refused plan.
+ * @param plan the plan
+ * @param flags 0
+ * @param buf where to write, or NULL when @p size is 0
+ * @param size size of @p buf
+ * @return the length of the full text, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_plan_format(const struct apmatrix_plan *plan, unsigned int flags,
+                         char *buf, size_t size);
+
+/**
+ * @brief What the step does.
+ * @param step the step
+ * @return an enum apmatrix_step_kind value
+ * @since 0.1
+ */
+int apmatrix_step_get_kind(const struct apmatrix_step *step);
+
+/**
+ * @brief The mdev the step writes to.
+ * @param step the step
+ * @return the UUID, valid as long as the plan, or NULL for mask steps
+ * @since 0.1
+ */
+const char *apmatrix_step_get_uuid(const struct apmatrix_step *step);
+
+/**
+ * @brief The sysfs attribute written (`apmask`, `create`, `ap_config`,
+ * `assign_adapter`, `remove`, ...).
+ * @param step the step
+ * @return the name (static)
+ * @since 0.1
+ */
+const char *apmatrix_step_get_attribute(const struct apmatrix_step *step);
+
+/**
+ * @brief The file written, relative to the sysfs root
+ * (`bus/ap/apmask`, `devices/vfio_ap/matrix/UUID/ap_config`).
+ * @param step the step
+ * @return the path, valid as long as the plan
+ * @since 0.1
+ */
+const char *apmatrix_step_get_path(const struct apmatrix_step *step);
+
+/**
+ * @brief The text written (`-4,-6-7`, `0x...,0x...,0x...` and a newline,
+ * `0x47`, the UUID, `1`).
+ * @param step the step
+ * @return the text, valid as long as the plan
+ * @since 0.1
+ */
+const char *apmatrix_step_get_value(const struct apmatrix_step *step);
+
+/**
+ * @brief The APQNs the step moves: for mask steps the existing queues that
+ * change owner, for `ap_config` the APQNs added or removed, for removal the
+ * APQNs the mdev held; empty for the others.
+ * @param step the step
+ * @return the list, valid as long as the plan
+ * @since 0.1
+ */
+const struct apmatrix_apqn_list *
+apmatrix_step_get_apqns(const struct apmatrix_step *step);
+
+/**
+ * @brief For mask steps made from apmatrix_target_give_to_vfio() or
+ * apmatrix_target_give_to_host() requests: the queues moved that no
+ * request asked for (a mask change is a cross product). Empty otherwise.
+ * @param step the step
+ * @return the list, valid as long as the plan
+ * @since 0.1
+ */
+const struct apmatrix_apqn_list *
+apmatrix_step_get_collateral(const struct apmatrix_step *step);
+
+/**
+ * @brief The step as one line of text, as in apmatrix_plan_format().
+ * @param step the step
+ * @param flags 0
+ * @param buf where to write, or NULL when @p size is 0
+ * @param size size of @p buf
+ * @return the length of the full text, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_step_format(const struct apmatrix_step *step, unsigned int flags,
+                         char *buf, size_t size);
+
+/**
+ * @brief Take a reference.
+ * @param result the result, or NULL
+ * @return @p result
+ * @since 0.1
+ */
+struct apmatrix_result *apmatrix_result_ref(struct apmatrix_result *result);
+
+/**
+ * @brief Drop a reference.
+ * @param result the result, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_result *apmatrix_result_unref(struct apmatrix_result *result);
+
+/**
+ * @brief The error: 0 when everything was applied, else the negative errno
+ * of the failed (or refused) step as the kernel gave it (see
+ * apmatrix_strerror() for what it means for AP).
+ * @param result the result
+ * @return 0 or a negative errno
+ * @since 0.1
+ */
+int apmatrix_result_get_error(const struct apmatrix_result *result);
+
+/**
+ * @brief The index of the failed step in its plan.
+ * @param result the result
+ * @return the index, or -ENOENT when no step failed
+ * @since 0.1
+ */
+int apmatrix_result_get_step(const struct apmatrix_result *result);
+
+/**
+ * @brief One line for an admin: the step, what the errno means and the
+ * APQNs and mdev involved, e.g. `step 3 (ap_config ... > /sys/...):
+ * APQN assigned to another mediated device: mdev UUID already holds APQN
+ * 04.0005`; "" on success.
+ * @param result the result
+ * @return the message, valid as long as the result
+ * @since 0.1
+ */
+const char *apmatrix_result_get_message(const struct apmatrix_result *result);
+
+/**
+ * @brief The mdev the failed step writes to.
+ * @param result the result
+ * @return the UUID, or NULL (mask steps, success)
+ * @since 0.1
+ */
+const char *apmatrix_result_get_uuid(const struct apmatrix_result *result);
+
+/**
+ * @brief The other mdev: the one that holds the APQNs (-EADDRINUSE,
+ * -EBUSY).
+ * @param result the result
+ * @return the UUID, or NULL
+ * @since 0.1
+ */
+const char *apmatrix_result_get_other_uuid(const struct apmatrix_result *result);
+
+/**
+ * @brief The APQNs the failure is about (shared with the other mdev,
+ * reserved for the host, held by an mdev the host cannot take them from).
+ * @param result the result
+ * @return the list (may be empty), valid as long as the result
+ * @since 0.1
+ */
+const struct apmatrix_apqn_list *
+apmatrix_result_get_apqns(const struct apmatrix_result *result);
+
+/**
+ * @brief Number of sysfs writes made, the rollback's included.
+ * @param result the result
+ * @return the count
+ * @since 0.1
+ */
+unsigned int apmatrix_result_get_write_count(const struct apmatrix_result *result);
+
+/**
+ * @brief Whether the rollback after a failure restored the host.
+ * @param result the result
+ * @return 0 when nothing was written or the rollback restored everything,
+ *         else the negative errno of the rollback write that failed
+ * @since 0.1
+ */
+int apmatrix_result_get_rollback_error(const struct apmatrix_result *result);
+
+/**
+ * @brief The plan that ran (made again under the lock from a fresh read).
+ * @param result the result
+ * @return the plan, valid as long as the result, or NULL for a refusal
+ * @since 0.1
+ */
+const struct apmatrix_plan *
+apmatrix_result_get_plan(const struct apmatrix_result *result);
 
 /** @} */
 

@@ -291,8 +291,12 @@ void apmatrix_apqn_list_init_embedded(struct apmatrix_apqn_list *list,
 				      void (*owner_unref)(void *));
 /* Free the storage of an embedded list. */
 void apmatrix_apqn_list_release(struct apmatrix_apqn_list *list);
-/* Append an APQN known to be larger than every one in the list. */
-int apmatrix_apqn_list_append(struct apmatrix_apqn_list *list,
+/*
+ * Add an APQN below APMATRIX_MAX_APQNS at its place (nothing if present);
+ * adding in ascending order costs no search. Leaves the diagnostic alone
+ * unless it fails (-ENOMEM).
+ */
+int apmatrix_apqn_list_insert(struct apmatrix_apqn_list *list,
 			      unsigned int apqn);
 
 /* Check that flags hold only bits of allowed. */

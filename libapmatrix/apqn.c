@@ -69,14 +69,20 @@ static int apqn_scan(const char *s, size_t len, size_t base, unsigned int *ret,
 }
 
 APMATRIX_EXPORT int apmatrix_apqn_parse(struct apmatrix_ctx *ctx,
-					const char *text, unsigned int *ret)
+					const char *text, unsigned int flags,
+					unsigned int *ret)
 {
 	char why[128], q[APMATRIX_QUOTE_SIZE];
 	size_t len;
 	int r;
 
+	apmatrix_diag_clear(ctx);
 	if (!text || !ret)
-		return -EINVAL;
+		return apmatrix_diag(ctx, -EINVAL, "apqn_parse: %s is NULL",
+				     text ? "ret" : "text");
+	if (!apmatrix_flags_ok(flags, 0))
+		return apmatrix_diag(ctx, -EINVAL,
+				     "apqn_parse: unknown flags 0x%x", flags);
 	len = strlen(text);
 	if (len > 0 && text[len - 1] == '\n')
 		len--;
@@ -88,22 +94,26 @@ APMATRIX_EXPORT int apmatrix_apqn_parse(struct apmatrix_ctx *ctx,
 	return 0;
 }
 
-APMATRIX_EXPORT int apmatrix_apqn_format(unsigned int apqn, char *buf,
-					 size_t size)
+/* The text of an APQN below APMATRIX_MAX_APQNS: always 7 bytes. */
+static void apqn_text(unsigned int apqn, char out[APQN_TEXT_LEN + 1])
 {
-	char tmp[16];
+	snprintf(out, APQN_TEXT_LEN + 1, "%02x.%04x",
+		 APMATRIX_APQN_ADAPTER(apqn), APMATRIX_APQN_DOMAIN(apqn));
+}
 
-	if (apqn >= APMATRIX_MAX_APQNS || (!buf && size))
+APMATRIX_EXPORT int apmatrix_apqn_format(unsigned int apqn, unsigned int flags,
+					 char *buf, size_t size)
+{
+	struct apmatrix_textbuf tb;
+	char text[APQN_TEXT_LEN + 1];
+
+	if (apqn >= APMATRIX_MAX_APQNS || !apmatrix_flags_ok(flags, 0) ||
+	    (!buf && size))
 		return -EINVAL;
-	snprintf(tmp, sizeof(tmp), "%02x.%04x", APMATRIX_APQN_ADAPTER(apqn),
-		 APMATRIX_APQN_DOMAIN(apqn));
-	if (size) {
-		size_t n = size - 1 < APQN_TEXT_LEN ? size - 1 : APQN_TEXT_LEN;
-
-		memcpy(buf, tmp, n);
-		buf[n] = '\0';
-	}
-	return APQN_TEXT_LEN;
+	apqn_text(apqn, text);
+	apmatrix_textbuf_init(&tb, buf, size);
+	apmatrix_textbuf_put(&tb, text, APQN_TEXT_LEN);
+	return apmatrix_textbuf_finish(&tb);
 }
 
 /* ------------------------------------------------------------------ */
@@ -114,11 +124,16 @@ APMATRIX_EXPORT int apmatrix_apqn_list_new(struct apmatrix_ctx *ctx,
 {
 	struct apmatrix_apqn_list *list;
 
-	if (!ctx || !ret)
+	if (!ctx)
 		return -EINVAL;
+	apmatrix_diag_clear(ctx);
+	if (!ret)
+		return apmatrix_diag(ctx, -EINVAL,
+				     "apqn_list_new: ret is NULL");
 	list = calloc(1, sizeof(*list));
 	if (!list)
-		return -ENOMEM;
+		return apmatrix_diag(ctx, -ENOMEM,
+				     "apqn_list_new: out of memory");
 	list->refs.count = 1;
 	list->ctx = apmatrix_ref(ctx);
 	*ret = list;
@@ -174,11 +189,16 @@ apmatrix_apqn_list_get_count(const struct apmatrix_apqn_list *list)
 }
 
 APMATRIX_EXPORT int
-apmatrix_apqn_list_get(const struct apmatrix_apqn_list *list,
-		       unsigned int index)
+apmatrix_apqn_list_get_apqn(const struct apmatrix_apqn_list *list,
+			    unsigned int index)
 {
-	if (!list || index >= list->count)
+	if (!list)
 		return -EINVAL;
+	if (index >= list->count)
+		return apmatrix_diag(list->ctx, -EINVAL,
+				     "apqn_list_get_apqn: index %u out of "
+				     "range (the list has %u APQNs)",
+				     index, list->count);
 	return list->apqns[index];
 }
 
@@ -210,23 +230,25 @@ static int reserve(struct apmatrix_apqn_list *list, unsigned int want)
 		alloc *= 2;
 	p = realloc(list->apqns, alloc * sizeof(*p));
 	if (!p)
-		return -ENOMEM;
+		return apmatrix_diag(list->ctx, -ENOMEM,
+				     "APQN list: out of memory");
 	list->apqns = p;
 	list->alloc = alloc;
 	return 0;
 }
 
-APMATRIX_EXPORT int apmatrix_apqn_list_add(struct apmatrix_apqn_list *list,
-					   unsigned int apqn)
+int apmatrix_apqn_list_insert(struct apmatrix_apqn_list *list,
+			      unsigned int apqn)
 {
-	unsigned int i;
+	unsigned int i = list->count;
 	int r;
 
-	if (!list || apqn >= APMATRIX_MAX_APQNS)
-		return -EINVAL;
-	i = lower_bound(list, apqn);
-	if (i < list->count && list->apqns[i] == apqn)
-		return 0;
+	/* Appending in order, as the library builds lists, needs no search. */
+	if (list->count && list->apqns[list->count - 1] >= apqn) {
+		i = lower_bound(list, apqn);
+		if (list->apqns[i] == apqn)
+			return 0;
+	}
 	r = reserve(list, list->count + 1);
 	if (r < 0)
 		return r;
@@ -237,21 +259,18 @@ APMATRIX_EXPORT int apmatrix_apqn_list_add(struct apmatrix_apqn_list *list,
 	return 0;
 }
 
-int apmatrix_apqn_list_append(struct apmatrix_apqn_list *list,
-			      unsigned int apqn)
+APMATRIX_EXPORT int apmatrix_apqn_list_add(struct apmatrix_apqn_list *list,
+					   unsigned int apqn)
 {
-	int r;
-
-	if (!list || apqn >= APMATRIX_MAX_APQNS)
+	if (!list)
 		return -EINVAL;
-	/* The caller's promise is kept cheap to check. */
-	if (list->count && list->apqns[list->count - 1] >= apqn)
-		return apmatrix_apqn_list_add(list, apqn);
-	r = reserve(list, list->count + 1);
-	if (r < 0)
-		return r;
-	list->apqns[list->count++] = (uint16_t)apqn;
-	return 0;
+	apmatrix_diag_clear(list->ctx);
+	if (apqn >= APMATRIX_MAX_APQNS)
+		return apmatrix_diag(list->ctx, -EINVAL,
+				     "apqn_list_add: APQN 0x%x out of range "
+				     "(0-0xffff)",
+				     apqn);
+	return apmatrix_apqn_list_insert(list, apqn);
 }
 
 APMATRIX_EXPORT int
@@ -284,8 +303,12 @@ APMATRIX_EXPORT int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list,
 	size_t nparsed = 0, cap = 0, off = 0, len, total;
 	unsigned int i, j, k;
 
-	if (!list || !text)
+	if (!list)
 		return -EINVAL;
+	apmatrix_diag_clear(list->ctx);
+	if (!text)
+		return apmatrix_diag(list->ctx, -EINVAL,
+				     "apqn_list_parse: text is NULL");
 	if (!apmatrix_flags_ok(flags, 0))
 		return apmatrix_diag(list->ctx, -EINVAL,
 				     "apqn_list_parse: unknown flags 0x%x",
@@ -319,7 +342,9 @@ APMATRIX_EXPORT int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list,
 			p = realloc(parsed, cap * sizeof(*p));
 			if (!p) {
 				free(parsed);
-				return -ENOMEM;
+				return apmatrix_diag(list->ctx, -ENOMEM,
+						     "apqn_list_parse: out of "
+						     "memory");
 			}
 			parsed = p;
 		}
@@ -340,7 +365,8 @@ APMATRIX_EXPORT int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list,
 	merged = malloc(total * sizeof(*merged));
 	if (!merged) {
 		free(parsed);
-		return -ENOMEM;
+		return apmatrix_diag(list->ctx, -ENOMEM,
+				     "apqn_list_parse: out of memory");
 	}
 	i = j = k = 0;
 	while (i < list->count || j < nparsed) {
@@ -364,21 +390,34 @@ APMATRIX_EXPORT int apmatrix_apqn_list_parse(struct apmatrix_apqn_list *list,
 
 APMATRIX_EXPORT int
 apmatrix_apqn_list_format(const struct apmatrix_apqn_list *list,
-			  const char *separator, char *buf, size_t size)
+			  const char *separator, unsigned int flags, char *buf,
+			  size_t size)
 {
 	struct apmatrix_textbuf tb;
 	size_t seplen;
 
-	if (!list || !separator || (!buf && size))
+	if (!list)
 		return -EINVAL;
+	apmatrix_diag_clear(list->ctx);
+	if (!separator)
+		return apmatrix_diag(list->ctx, -EINVAL,
+				     "apqn_list_format: separator is NULL");
+	if (!apmatrix_flags_ok(flags, 0))
+		return apmatrix_diag(list->ctx, -EINVAL,
+				     "apqn_list_format: unknown flags 0x%x",
+				     flags);
+	if (!buf && size)
+		return apmatrix_diag(list->ctx, -EINVAL,
+				     "apqn_list_format: buf is NULL, size %zu",
+				     size);
 	seplen = strlen(separator);
 	apmatrix_textbuf_init(&tb, buf, size);
 	for (unsigned int i = 0; i < list->count; i++) {
-		char apqn[16];
+		char apqn[APQN_TEXT_LEN + 1];
 
 		if (i)
 			apmatrix_textbuf_put(&tb, separator, seplen);
-		apmatrix_apqn_format(list->apqns[i], apqn, sizeof(apqn));
+		apqn_text(list->apqns[i], apqn);
 		apmatrix_textbuf_put(&tb, apqn, APQN_TEXT_LEN);
 	}
 	/* Line-separated text ends with its newline, as sysfs files do. */

@@ -32,11 +32,14 @@ APMATRIX_EXPORT int apmatrix_idset_new(struct apmatrix_ctx *ctx,
 {
 	struct apmatrix_idset *set;
 
-	if (!ctx || !ret)
+	if (!ctx)
 		return -EINVAL;
+	apmatrix_diag_clear(ctx);
+	if (!ret)
+		return apmatrix_diag(ctx, -EINVAL, "idset_new: ret is NULL");
 	set = calloc(1, sizeof(*set));
 	if (!set)
-		return -ENOMEM;
+		return apmatrix_diag(ctx, -ENOMEM, "idset_new: out of memory");
 	set->refs.count = 1;
 	set->ctx = apmatrix_ref(ctx);
 	*ret = set;
@@ -80,11 +83,21 @@ apmatrix_idset_get_ctx(const struct apmatrix_idset *set)
 	return set ? set->ctx : NULL;
 }
 
+static int id_out_of_range(const struct apmatrix_idset *set, const char *fn,
+			   unsigned int id)
+{
+	return apmatrix_diag(set->ctx, -EINVAL,
+			     "idset_%s: ID %u out of range (0-255)", fn, id);
+}
+
 APMATRIX_EXPORT int apmatrix_idset_set(struct apmatrix_idset *set,
 				       unsigned int id)
 {
-	if (!set || id >= APMATRIX_MAX_IDS)
+	if (!set)
 		return -EINVAL;
+	apmatrix_diag_clear(set->ctx);
+	if (id >= APMATRIX_MAX_IDS)
+		return id_out_of_range(set, "set", id);
 	bits_set(&set->bits, id);
 	return 0;
 }
@@ -92,8 +105,11 @@ APMATRIX_EXPORT int apmatrix_idset_set(struct apmatrix_idset *set,
 APMATRIX_EXPORT int apmatrix_idset_clear(struct apmatrix_idset *set,
 					 unsigned int id)
 {
-	if (!set || id >= APMATRIX_MAX_IDS)
+	if (!set)
 		return -EINVAL;
+	apmatrix_diag_clear(set->ctx);
+	if (id >= APMATRIX_MAX_IDS)
+		return id_out_of_range(set, "clear", id);
 	bits_clear(&set->bits, id);
 	return 0;
 }
@@ -102,6 +118,7 @@ APMATRIX_EXPORT int apmatrix_idset_clear_all(struct apmatrix_idset *set)
 {
 	if (!set)
 		return -EINVAL;
+	apmatrix_diag_clear(set->ctx);
 	memset(&set->bits, 0, sizeof(set->bits));
 	return 0;
 }
@@ -113,7 +130,7 @@ APMATRIX_EXPORT int apmatrix_idset_test(const struct apmatrix_idset *set,
 }
 
 APMATRIX_EXPORT unsigned int
-apmatrix_idset_count(const struct apmatrix_idset *set)
+apmatrix_idset_get_count(const struct apmatrix_idset *set)
 {
 	return set ? bits_count(&set->bits) : 0;
 }
@@ -123,46 +140,70 @@ APMATRIX_EXPORT int apmatrix_idset_next(const struct apmatrix_idset *set,
 {
 	int id;
 
-	if (!set || from > APMATRIX_MAX_IDS)
+	if (!set)
 		return -EINVAL;
+	if (from > APMATRIX_MAX_IDS)
+		return apmatrix_diag(set->ctx, -EINVAL,
+				     "idset_next: from %u out of range (0-256)",
+				     from);
 	id = bits_next(&set->bits, from);
 	return id < 0 ? -ENOENT : id;
+}
+
+/*
+ * The start of a binary operation: 0 when both sets are there (and the
+ * diagnostic of dst's context cleared), -EINVAL otherwise.
+ */
+static int binary_op(struct apmatrix_idset *dst,
+		     const struct apmatrix_idset *src, const char *fn)
+{
+	if (!dst)
+		return -EINVAL;
+	apmatrix_diag_clear(dst->ctx);
+	if (!src)
+		return apmatrix_diag(dst->ctx, -EINVAL, "idset_%s: src is NULL",
+				     fn);
+	return 0;
 }
 
 APMATRIX_EXPORT int apmatrix_idset_assign(struct apmatrix_idset *dst,
 					  const struct apmatrix_idset *src)
 {
-	if (!dst || !src)
-		return -EINVAL;
-	dst->bits = src->bits;
-	return 0;
+	int r = binary_op(dst, src, "assign");
+
+	if (r == 0)
+		dst->bits = src->bits;
+	return r;
 }
 
 APMATRIX_EXPORT int apmatrix_idset_union(struct apmatrix_idset *dst,
 					 const struct apmatrix_idset *src)
 {
-	if (!dst || !src)
-		return -EINVAL;
-	bits_or(&dst->bits, &dst->bits, &src->bits);
-	return 0;
+	int r = binary_op(dst, src, "union");
+
+	if (r == 0)
+		bits_or(&dst->bits, &dst->bits, &src->bits);
+	return r;
 }
 
 APMATRIX_EXPORT int apmatrix_idset_intersect(struct apmatrix_idset *dst,
 					     const struct apmatrix_idset *src)
 {
-	if (!dst || !src)
-		return -EINVAL;
-	bits_and(&dst->bits, &dst->bits, &src->bits);
-	return 0;
+	int r = binary_op(dst, src, "intersect");
+
+	if (r == 0)
+		bits_and(&dst->bits, &dst->bits, &src->bits);
+	return r;
 }
 
 APMATRIX_EXPORT int apmatrix_idset_subtract(struct apmatrix_idset *dst,
 					    const struct apmatrix_idset *src)
 {
-	if (!dst || !src)
-		return -EINVAL;
-	bits_andnot(&dst->bits, &dst->bits, &src->bits);
-	return 0;
+	int r = binary_op(dst, src, "subtract");
+
+	if (r == 0)
+		bits_andnot(&dst->bits, &dst->bits, &src->bits);
+	return r;
 }
 
 APMATRIX_EXPORT int apmatrix_idset_equal(const struct apmatrix_idset *a,
@@ -195,7 +236,8 @@ static const char *term_quote(char q[APMATRIX_QUOTE_SIZE],
 
 	while (end < st->len && st->text[end] != ',' && st->text[end] != '\n')
 		end++;
-	return apmatrix_diag_quote(q, APMATRIX_QUOTE_SIZE, st->text + start, end - start);
+	return apmatrix_diag_quote(q, APMATRIX_QUOTE_SIZE, st->text + start,
+				   end - start);
 }
 
 static int bad_char(const struct parse_state *st, size_t off, const char *why)
@@ -241,17 +283,15 @@ static int read_id(struct parse_state *st, size_t *off, size_t term,
 				     "%s: a leading 0 makes a number octal",
 				     apmatrix_diag_char(c, s[num.len]),
 				     *off + num.len, term_quote(q, st, term));
-	if (num.value >= APMATRIX_MAX_IDS) {
-		char n[APMATRIX_QUOTE_SIZE];
-
-		apmatrix_diag_quote(n, sizeof(n), s, num.len);
-		/* Drop the quotes: the ID is shown as written. */
-		n[strlen(n) - 1] = '\0';
-		return apmatrix_diag(st->ctx, -EINVAL,
-				     "ID %s out of range (0-255) in term %s at "
-				     "offset %zu",
-				     n + 1, term_quote(q, st, term), term);
-	}
+	if (num.value >= APMATRIX_MAX_IDS)
+		/* A number is only digits and an x: safe to show as written. */
+		return apmatrix_diag(
+			st->ctx, -EINVAL,
+			"ID %.*s%s out of range (0-255) in term %s "
+			"at offset %zu",
+			(int)(num.len < 24 ? num.len : 24), s,
+			num.len < 24 ? "" : "...", term_quote(q, st, term),
+			term);
 	if (num.octal && !st->octal) {
 		st->octal = 1;
 		st->octal_off = *off;
@@ -431,8 +471,12 @@ APMATRIX_EXPORT int apmatrix_idset_parse(struct apmatrix_idset *set,
 	int relative = 0;
 	int r;
 
-	if (!set || !text)
+	if (!set)
 		return -EINVAL;
+	apmatrix_diag_clear(set->ctx);
+	if (!text)
+		return apmatrix_diag(set->ctx, -EINVAL,
+				     "idset_parse: text is NULL");
 	if (!apmatrix_flags_ok(flags, 0))
 		return apmatrix_diag(set->ctx, -EINVAL,
 				     "idset_parse: unknown flags 0x%x", flags);
@@ -491,20 +535,34 @@ APMATRIX_EXPORT int apmatrix_idset_parse(struct apmatrix_idset *set,
 }
 
 APMATRIX_EXPORT int apmatrix_idset_format(const struct apmatrix_idset *set,
-					  unsigned int syntax, char *buf,
+					  unsigned int syntax,
+					  unsigned int flags, char *buf,
 					  size_t size)
 {
 	struct apmatrix_textbuf tb;
 
-	if (!set || (!buf && size))
+	if (!set)
 		return -EINVAL;
+	apmatrix_diag_clear(set->ctx);
+	if (!apmatrix_flags_ok(flags, 0))
+		return apmatrix_diag(set->ctx, -EINVAL,
+				     "idset_format: unknown flags 0x%x", flags);
+	if (!buf && size)
+		return apmatrix_diag(set->ctx, -EINVAL,
+				     "idset_format: buf is NULL, size %zu",
+				     size);
+	if (syntax != APMATRIX_SYNTAX_MASK && syntax != APMATRIX_SYNTAX_LIST)
+		return apmatrix_diag(set->ctx, -EINVAL,
+				     "idset_format: unknown syntax %u (MASK "
+				     "or LIST)",
+				     syntax);
 	apmatrix_textbuf_init(&tb, buf, size);
 	if (syntax == APMATRIX_SYNTAX_MASK) {
 		char mask[APMATRIX_MASK_LEN + 1];
 
 		apmatrix_mask_format(&set->bits, mask);
 		apmatrix_textbuf_put(&tb, mask, APMATRIX_MASK_LEN);
-	} else if (syntax == APMATRIX_SYNTAX_LIST) {
+	} else {
 		int first = bits_next(&set->bits, 0);
 
 		while (first >= 0) {
@@ -522,21 +580,25 @@ APMATRIX_EXPORT int apmatrix_idset_format(const struct apmatrix_idset *set,
 							last);
 			first = bits_next(&set->bits, (unsigned int)last + 1);
 		}
-	} else {
-		return -EINVAL;
 	}
 	return apmatrix_textbuf_finish(&tb);
 }
 
 APMATRIX_EXPORT int apmatrix_id_parse(struct apmatrix_ctx *ctx,
-				      const char *text, unsigned int *ret)
+				      const char *text, unsigned int flags,
+				      unsigned int *ret)
 {
 	char q[APMATRIX_QUOTE_SIZE], c[APMATRIX_CHAR_SIZE];
 	struct apmatrix_number num;
 	size_t off = 0, end;
 
+	apmatrix_diag_clear(ctx);
 	if (!text || !ret)
-		return -EINVAL;
+		return apmatrix_diag(ctx, -EINVAL, "id_parse: %s is NULL",
+				     text ? "ret" : "text");
+	if (!apmatrix_flags_ok(flags, 0))
+		return apmatrix_diag(ctx, -EINVAL,
+				     "id_parse: unknown flags 0x%x", flags);
 	/* kstrtoul() takes one leading plus sign. */
 	if (text[0] == '+')
 		off = 1;
@@ -557,7 +619,7 @@ APMATRIX_EXPORT int apmatrix_id_parse(struct apmatrix_ctx *ctx,
 	}
 	if (num.overflow)
 		return apmatrix_diag(
-			ctx, -ERANGE, "ID %s out of range (0-255)",
+			ctx, -EINVAL, "ID %s out of range (0-255)",
 			apmatrix_diag_quote(q, sizeof(q), text, SIZE_MAX));
 	if (text[end] == '\n' || text[end] != '\0') {
 		size_t bad = text[end] == '\n' ? end + 1 : end;
@@ -581,7 +643,7 @@ APMATRIX_EXPORT int apmatrix_id_parse(struct apmatrix_ctx *ctx,
 	}
 	if (num.value >= APMATRIX_MAX_IDS)
 		return apmatrix_diag(
-			ctx, -ERANGE, "ID %lu out of range (0-255) in %s",
+			ctx, -EINVAL, "ID %lu out of range (0-255) in %s",
 			num.value,
 			apmatrix_diag_quote(q, sizeof(q), text, SIZE_MAX));
 	*ret = (unsigned int)num.value;

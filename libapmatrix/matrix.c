@@ -52,11 +52,14 @@ APMATRIX_EXPORT int apmatrix_matrix_new(struct apmatrix_ctx *ctx,
 {
 	struct apmatrix_matrix *m;
 
-	if (!ctx || !ret)
+	if (!ctx)
 		return -EINVAL;
+	apmatrix_diag_clear(ctx);
+	if (!ret)
+		return apmatrix_diag(ctx, -EINVAL, "matrix_new: ret is NULL");
 	m = calloc(1, sizeof(*m));
 	if (!m)
-		return -ENOMEM;
+		return apmatrix_diag(ctx, -ENOMEM, "matrix_new: out of memory");
 	m->refs.count = 1;
 	m->ctx = apmatrix_ref(ctx);
 	init_sets(m, ctx);
@@ -123,8 +126,12 @@ apmatrix_matrix_get_control_domains(struct apmatrix_matrix *matrix)
 APMATRIX_EXPORT int apmatrix_matrix_assign(struct apmatrix_matrix *dst,
 					   const struct apmatrix_matrix *src)
 {
-	if (!dst || !src)
+	if (!dst)
 		return -EINVAL;
+	apmatrix_diag_clear(dst->ctx);
+	if (!src)
+		return apmatrix_diag(dst->ctx, -EINVAL,
+				     "matrix_assign: src is NULL");
 	dst->adapters.bits = src->adapters.bits;
 	dst->domains.bits = src->domains.bits;
 	dst->controls.bits = src->controls.bits;
@@ -166,8 +173,13 @@ apmatrix_matrix_next_apqn(const struct apmatrix_matrix *matrix,
 {
 	int a, d;
 
-	if (!matrix || from > APMATRIX_MAX_APQNS)
+	if (!matrix)
 		return -EINVAL;
+	if (from > APMATRIX_MAX_APQNS)
+		return apmatrix_diag(matrix->ctx, -EINVAL,
+				     "matrix_next_apqn: from 0x%x out of range "
+				     "(0-0x10000)",
+				     from);
 	if (from == APMATRIX_MAX_APQNS)
 		return -ENOENT;
 	d = bits_next(&matrix->domains.bits, 0);
@@ -198,8 +210,13 @@ apmatrix_matrix_get_shared_apqns(const struct apmatrix_matrix *a,
 	struct apmatrix_apqn_list *list = NULL;
 	int r;
 
-	if (!a || !b || !ret)
+	if (!a)
 		return -EINVAL;
+	apmatrix_diag_clear(a->ctx);
+	if (!b || !ret)
+		return apmatrix_diag(a->ctx, -EINVAL,
+				     "matrix_get_shared_apqns: %s is NULL",
+				     b ? "ret" : "b");
 	r = apmatrix_apqn_list_new(a->ctx, &list);
 	if (r < 0)
 		return r;
@@ -208,7 +225,7 @@ apmatrix_matrix_get_shared_apqns(const struct apmatrix_matrix *a,
 	if (!bits_empty(&domains)) {
 		bits_foreach (ad, &adapters) {
 			bits_foreach (d, &domains) {
-				r = apmatrix_apqn_list_append(
+				r = apmatrix_apqn_list_insert(
 					list, APMATRIX_APQN(ad, d));
 				if (r < 0) {
 					apmatrix_apqn_list_unref(list);
@@ -416,7 +433,9 @@ static int parse_sysfs(struct apmatrix_matrix *m, const char *text)
 				seen = calloc(APMATRIX_MAX_APQNS / 64,
 					      sizeof(*seen));
 				if (!seen)
-					return -ENOMEM;
+					return apmatrix_diag(m->ctx, -ENOMEM,
+							     "matrix_parse: "
+							     "out of memory");
 			}
 			if (seen[apqn / 64] & (UINT64_C(1) << (apqn % 64))) {
 				r = duplicate(&lp, start, end);
@@ -487,8 +506,12 @@ APMATRIX_EXPORT int apmatrix_matrix_parse(struct apmatrix_matrix *matrix,
 					  const char *text, unsigned int syntax,
 					  unsigned int flags)
 {
-	if (!matrix || !text)
+	if (!matrix)
 		return -EINVAL;
+	apmatrix_diag_clear(matrix->ctx);
+	if (!text)
+		return apmatrix_diag(matrix->ctx, -EINVAL,
+				     "matrix_parse: text is NULL");
 	if (!apmatrix_flags_ok(flags, 0))
 		return apmatrix_diag(matrix->ctx, -EINVAL,
 				     "matrix_parse: unknown flags 0x%x", flags);
@@ -520,14 +543,24 @@ static void put_hex(struct apmatrix_textbuf *tb, unsigned int v,
 }
 
 APMATRIX_EXPORT int apmatrix_matrix_format(const struct apmatrix_matrix *matrix,
-					   unsigned int syntax, char *buf,
+					   unsigned int syntax,
+					   unsigned int flags, char *buf,
 					   size_t size)
 {
 	const struct apmatrix_bits *ad, *dom;
 	struct apmatrix_textbuf tb;
 
-	if (!matrix || (!buf && size))
+	if (!matrix)
 		return -EINVAL;
+	apmatrix_diag_clear(matrix->ctx);
+	if (!apmatrix_flags_ok(flags, 0))
+		return apmatrix_diag(matrix->ctx, -EINVAL,
+				     "matrix_format: unknown flags 0x%x",
+				     flags);
+	if (!buf && size)
+		return apmatrix_diag(matrix->ctx, -EINVAL,
+				     "matrix_format: buf is NULL, size %zu",
+				     size);
 	ad = &matrix->adapters.bits;
 	dom = &matrix->domains.bits;
 	apmatrix_textbuf_init(&tb, buf, size);
@@ -548,12 +581,6 @@ APMATRIX_EXPORT int apmatrix_matrix_format(const struct apmatrix_matrix *matrix,
 	}
 	case APMATRIX_MATRIX_SYSFS:
 		if (!bits_empty(ad) && !bits_empty(dom)) {
-			/* Shortcut for sizing calls: 8 bytes a line. */
-			if (!size) {
-				tb.len = (size_t)bits_count(ad) *
-					 bits_count(dom) * 8;
-				break;
-			}
 			bits_foreach (a, ad) {
 				bits_foreach (d, dom) {
 					put_hex(&tb, (unsigned int)a, 2);
@@ -582,7 +609,9 @@ APMATRIX_EXPORT int apmatrix_matrix_format(const struct apmatrix_matrix *matrix,
 		}
 		break;
 	default:
-		return -EINVAL;
+		return apmatrix_diag(matrix->ctx, -EINVAL,
+				     "matrix_format: unknown syntax %u",
+				     syntax);
 	}
 	return apmatrix_textbuf_finish(&tb);
 }

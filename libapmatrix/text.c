@@ -67,7 +67,7 @@ size_t apmatrix_read_hex_id(const char *s, size_t len, unsigned int *value)
 	return i;
 }
 
-int apmatrix_mask_scan(const char *text, struct apmatrix_bits *out, size_t *bad)
+static int mask_scan(const char *text, struct apmatrix_bits *out, size_t *bad)
 {
 	struct apmatrix_bits b = {{0}};
 	const char *p = text;
@@ -103,7 +103,7 @@ int apmatrix_mask_parse(struct apmatrix_ctx *ctx, const char *text,
 	size_t bad = 0;
 	int r;
 
-	r = apmatrix_mask_scan(text, out, &bad);
+	r = mask_scan(text, out, &bad);
 	if (r == 0)
 		return 0;
 	if (apmatrix_hex_value(text[bad]) >= 0)

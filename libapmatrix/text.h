@@ -31,16 +31,9 @@ void apmatrix_read_number(const char *s, struct apmatrix_number *num);
 /*
  * The kernel's hex2bitmap(): optional `0x` or `x`, up to 64 hex digits filling
  * from bit 0, one trailing newline, nothing else. @text must end with a NUL.
- * Returns 0, or -EINVAL with *bad set to the offset of the offending
- * character.
- */
-int apmatrix_mask_scan(const char *text, struct apmatrix_bits *out,
-		       size_t *bad);
-
-/*
- * Like apmatrix_mask_scan(), and on failure records a diagnostic naming the
- * character and its offset within @whole (the full text given by the caller,
- * of which @text starts at @base).
+ * On failure returns -EINVAL with a diagnostic naming the character and its
+ * offset within @whole (the full text given by the caller, of which @text
+ * starts at @base).
  */
 int apmatrix_mask_parse(struct apmatrix_ctx *ctx, const char *text,
 			const char *whole, size_t base,

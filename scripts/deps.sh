@@ -9,6 +9,7 @@ PACKAGES=(
 	# build and the unit/abi/examples/fuzz tiers
 	build-essential cmake pkg-config libudev-dev libjson-c-dev uthash-dev
 	check doxygen python3 python3-pytest clang libclang-rt-14-dev valgrind
+	abigail-tools
 	# the kernel tier: Debian's kernel in QEMU, our module, real clients
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static
 	cpio kmod mdevctl libvirt-daemon libvirt-clients

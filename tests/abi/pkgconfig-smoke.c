@@ -27,12 +27,12 @@ int main(void)
 		fprintf(stderr, "parse: %s\n", apmatrix_get_diagnostic(ctx));
 		goto out;
 	}
-	r = apmatrix_idset_format(set, APMATRIX_SYNTAX_LIST, buf, sizeof(buf));
+	r = apmatrix_idset_format(set, APMATRIX_SYNTAX_LIST, 0, buf, sizeof(buf));
 	if (r < 0 || strcmp(buf, "1,3,5-7") != 0) {
 		fprintf(stderr, "format gave %d \"%s\"\n", r, r < 0 ? "" : buf);
 		goto out;
 	}
-	printf("libapmatrix works: %s (%u IDs)\n", buf, apmatrix_idset_count(set));
+	printf("libapmatrix works: %s (%u IDs)\n", buf, apmatrix_idset_get_count(set));
 	rc = 0;
 out:
 	apmatrix_idset_unref(set);

@@ -5,7 +5,8 @@
  * 0; bit 7: pass flags = 1, which must be refused); the rest is the text.
  *
  * Properties:
- * - failure: -EINVAL (or -ENOMEM), the list unchanged, a diagnostic;
+ * - failure: -EINVAL (or -ENOMEM), the list unchanged, a fresh one-line
+ *   diagnostic (bad text and bad flags alike); success clears it;
  * - success: the list is sorted, distinct, holds everything it held before,
  *   and contains() agrees with get();
  * - the list formats with "," and with "\n" (snprintf() rules) and both
@@ -17,7 +18,7 @@
 
 static int fmt_list(const void *obj, unsigned int sep, char *buf, size_t size)
 {
-	return apmatrix_apqn_list_format(obj, sep ? "\n" : ",", buf, size);
+	return apmatrix_apqn_list_format(obj, sep ? "\n" : ",", 0, buf, size);
 }
 
 static struct apmatrix_apqn_list *new_list(struct apmatrix_ctx *ctx)
@@ -36,7 +37,7 @@ static void check_sorted(const struct apmatrix_apqn_list *list)
 
 	FUZZ_ASSERT(n <= APMATRIX_MAX_APQNS, "count %u", n);
 	for (i = 0; i < n; i++) {
-		int a = apmatrix_apqn_list_get(list, i);
+		int a = apmatrix_apqn_list_get_apqn(list, i);
 
 		FUZZ_ASSERT(a > prev && a <= 0xffff, "item %u is %d after %d", i,
 		            a, prev);
@@ -44,7 +45,7 @@ static void check_sorted(const struct apmatrix_apqn_list *list)
 		            "contains(%#x) is false", a);
 		prev = a;
 	}
-	FUZZ_ASSERT(apmatrix_apqn_list_get(list, n) == -EINVAL,
+	FUZZ_ASSERT(apmatrix_apqn_list_get_apqn(list, n) == -EINVAL,
 	            "get(count) did not fail");
 }
 
@@ -56,7 +57,7 @@ static int same_list(const struct apmatrix_apqn_list *a,
 	if (n != apmatrix_apqn_list_get_count(b))
 		return 0;
 	for (i = 0; i < n; i++)
-		if (apmatrix_apqn_list_get(a, i) != apmatrix_apqn_list_get(b, i))
+		if (apmatrix_apqn_list_get_apqn(a, i) != apmatrix_apqn_list_get_apqn(b, i))
 			return 0;
 	return 1;
 }
@@ -117,23 +118,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (i = 0; i < apmatrix_apqn_list_get_count(list); i++)
 		apmatrix_apqn_list_add(before,
-		                       (unsigned int)apmatrix_apqn_list_get(list, i));
+		                       (unsigned int)apmatrix_apqn_list_get_apqn(list, i));
 
+	fuzz_plant_diag(ctx);
 	r = apmatrix_apqn_list_parse(list, text, flags);
 	if (r < 0) {
 		FUZZ_ASSERT(r == -EINVAL || r == -ENOMEM, "returned %d", r);
 		FUZZ_ASSERT(same_list(list, before),
 		            "a failed parse changed the list");
-		/* Bad arguments need no diagnostic; bad text does. */
-		if (flags == 0)
-			fuzz_assert_diag(ctx, "apmatrix_apqn_list_parse");
+		fuzz_assert_diag(ctx, "apmatrix_apqn_list_parse");
 		goto out;
 	}
 	FUZZ_ASSERT(r == 0 && flags == 0, "returned %d with flags %u", r, flags);
+	fuzz_assert_no_diag(ctx, "apmatrix_apqn_list_parse");
 	check_sorted(list);
 	for (i = 0; i < apmatrix_apqn_list_get_count(before); i++)
 		FUZZ_ASSERT(apmatrix_apqn_list_contains(
-		                list, (unsigned int)apmatrix_apqn_list_get(before, i)),
+		                list, (unsigned int)apmatrix_apqn_list_get_apqn(before, i)),
 		            "the parse dropped an APQN the list held");
 	check_roundtrip(ctx, list, 0);
 	check_roundtrip(ctx, list, 1);

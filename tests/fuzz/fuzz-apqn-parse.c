@@ -4,7 +4,8 @@
  * text; its first two bytes also make a number for a format round trip.
  *
  * Properties:
- * - failure: -EINVAL, *ret untouched, a one-line diagnostic;
+ * - failure: -EINVAL, *ret untouched, a fresh one-line diagnostic; success
+ *   clears it;
  * - success: *ret <= 0xffff, it formats as exactly `AA.DDDD` (7 characters,
  *   lower-case hex) and that parses back to the same APQN;
  * - formatting any 16-bit number and parsing it gives it back; numbers over
@@ -23,20 +24,20 @@ static void check_format(struct apmatrix_ctx *ctx, unsigned int apqn)
 	size_t i;
 
 	memset(buf, 'Z', sizeof(buf));
-	r = apmatrix_apqn_format(apqn, buf, sizeof(buf));
+	r = apmatrix_apqn_format(apqn, 0, buf, sizeof(buf));
 	FUZZ_ASSERT(r == 7 && strlen(buf) == 7 && buf[2] == '.',
 	            "apqn %#x formats as %d \"%s\"", apqn, r, buf);
 	for (i = 0; i < 7; i++)
 		FUZZ_ASSERT(i == 2 || (buf[i] >= '0' && buf[i] <= '9') ||
 		            (buf[i] >= 'a' && buf[i] <= 'f'),
 		            "apqn %#x formats as \"%s\"", apqn, buf);
-	FUZZ_ASSERT(apmatrix_apqn_format(apqn, NULL, 0) == 7,
+	FUZZ_ASSERT(apmatrix_apqn_format(apqn, 0, NULL, 0) == 7,
 	            "length query for %#x", apqn);
 	memset(small, 'Z', sizeof(small));
-	r = apmatrix_apqn_format(apqn, small, sizeof(small));
+	r = apmatrix_apqn_format(apqn, 0, small, sizeof(small));
 	FUZZ_ASSERT(r == 7 && small[3] == '\0' && strncmp(small, buf, 3) == 0,
 	            "short buffer for %#x", apqn);
-	r = apmatrix_apqn_parse(ctx, buf, &back);
+	r = apmatrix_apqn_parse(ctx, buf, 0, &back);
 	FUZZ_ASSERT(r == 0 && back == apqn, "\"%s\" parses as %d, %#x", buf, r,
 	            back);
 }
@@ -50,7 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r;
 
 	ctx = fuzz_ctx();
-	r = apmatrix_apqn_parse(ctx, text, &apqn);
+	fuzz_plant_diag(ctx);
+	r = apmatrix_apqn_parse(ctx, text, 0, &apqn);
 	if (r < 0) {
 		FUZZ_ASSERT(r == -EINVAL, "returned %d", r);
 		FUZZ_ASSERT(apqn == SENTINEL, "failure wrote *ret = %#x", apqn);
@@ -58,13 +60,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		FUZZ_ASSERT(r == 0, "returned %d", r);
 		FUZZ_ASSERT(apqn <= 0xffff, "*ret = %#x", apqn);
+		fuzz_assert_no_diag(ctx, "apmatrix_apqn_parse");
 		check_format(ctx, apqn);
 	}
 
 	/* The context is only for the diagnostic: NULL gives the same. */
 	{
 		unsigned int apqn2 = SENTINEL;
-		int r2 = apmatrix_apqn_parse(NULL, text, &apqn2);
+		int r2 = apmatrix_apqn_parse(NULL, text, 0, &apqn2);
 
 		FUZZ_ASSERT(r2 == r && apqn2 == apqn, "NULL ctx: %d/%#x, not %d/%#x",
 		            r2, apqn2, r, apqn);
@@ -74,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size >= 3) {
 		unsigned int big = 0x10000u + ((unsigned int)data[2] << 12);
 
-		FUZZ_ASSERT(apmatrix_apqn_format(big, buf, sizeof(buf)) == -EINVAL,
+		FUZZ_ASSERT(apmatrix_apqn_format(big, 0, buf, sizeof(buf)) == -EINVAL,
 		            "%#x formatted", big);
 	}
 	apmatrix_unref(ctx);

@@ -64,14 +64,44 @@ static inline struct apmatrix_ctx *fuzz_ctx(void)
 	return ctx;
 }
 
+/*
+ * Leave a known diagnostic before the call under test, so that a check can
+ * tell a fresh message from a stale one: a refused log priority leaves
+ * "... log priority 99 ..." and changes nothing else.
+ */
+#define FUZZ_STALE "log priority 99"
+
+static inline void fuzz_plant_diag(struct apmatrix_ctx *ctx)
+{
+	if (apmatrix_set_log_priority(ctx, 99) != -EINVAL ||
+	    !strstr(apmatrix_get_diagnostic(ctx), FUZZ_STALE))
+		abort();
+}
+
+/* The call under test failed or warned: a fresh message of one line. */
 static inline void fuzz_assert_diag(struct apmatrix_ctx *ctx, const char *what)
 {
 	const char *diag = apmatrix_get_diagnostic(ctx);
+	const char *p;
 
 	FUZZ_ASSERT(diag != NULL && diag[0] != '\0',
 	            "%s failed without a diagnostic", what);
-	FUZZ_ASSERT(strchr(diag, '\n') == NULL,
-	            "%s: the diagnostic is not one line: \"%s\"", what, diag);
+	FUZZ_ASSERT(strstr(diag, FUZZ_STALE) == NULL,
+	            "%s left the stale diagnostic \"%s\"", what, diag);
+	for (p = diag; *p; p++)
+		FUZZ_ASSERT((unsigned char)*p >= 0x20 && *p != 0x7f,
+		            "%s: control character 0x%02x in the diagnostic "
+		            "\"%s\"", what, (unsigned char)*p, diag);
+}
+
+/* The call under test succeeded without a warning: no diagnostic. */
+static inline void fuzz_assert_no_diag(struct apmatrix_ctx *ctx,
+                                       const char *what)
+{
+	const char *diag = apmatrix_get_diagnostic(ctx);
+
+	FUZZ_ASSERT(diag != NULL && diag[0] == '\0',
+	            "%s succeeded but left the diagnostic \"%s\"", what, diag);
 }
 
 /*

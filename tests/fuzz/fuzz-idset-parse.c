@@ -9,9 +9,9 @@
  * refused), the rest is the text. Seeds use '1'..'5' and '`'..'c'.
  *
  * Properties:
- * - failure: -EINVAL only, the set unchanged, a one-line diagnostic (bad
- *   text; a bad syntax or flags value only needs -EINVAL);
- * - success: 0 or APMATRIX_WARN_OCTAL (then a diagnostic);
+ * - failure: -EINVAL only, the set unchanged, a fresh one-line diagnostic
+ *   (for bad text and for a bad syntax or flags value alike);
+ * - success: 0 (no diagnostic) or APMATRIX_WARN_OCTAL (then one);
  * - mask and list replace the set: the result does not depend on it;
  * - kernel = relative for text starting with + or -, mask otherwise;
  *   what chzdev accepts without a sign, list reads the same;
@@ -22,7 +22,7 @@
 
 static int fmt_set(const void *obj, unsigned int how, char *buf, size_t size)
 {
-	return apmatrix_idset_format(obj, how, buf, size);
+	return apmatrix_idset_format(obj, how, 0, buf, size);
 }
 
 static void init_set(struct apmatrix_idset *set, uint8_t how)
@@ -87,8 +87,8 @@ static void check_consistent(const struct apmatrix_idset *set)
 		if (id == APMATRIX_MAX_IDS - 1)
 			break;
 	}
-	FUZZ_ASSERT(n == apmatrix_idset_count(set), "count %u, next() saw %u",
-	            apmatrix_idset_count(set), n);
+	FUZZ_ASSERT(n == apmatrix_idset_get_count(set), "count %u, next() saw %u",
+	            apmatrix_idset_get_count(set), n);
 }
 
 /* Format @set in @syntax and parse it back into a fresh set: equal. */
@@ -137,14 +137,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	init_set(set, how);
 	apmatrix_idset_assign(before, set);
 
+	fuzz_plant_diag(ctx);
 	r = apmatrix_idset_parse(set, text, syntax, flags);
 	if (r < 0) {
 		FUZZ_ASSERT(r == -EINVAL, "parse returned %d", r);
 		FUZZ_ASSERT(apmatrix_idset_equal(set, before),
 		            "a failed parse changed the set");
-		/* Bad arguments need no diagnostic; bad text does. */
-		if (syntax >= 1 && syntax <= 5 && flags == 0)
-			fuzz_assert_diag(ctx, "apmatrix_idset_parse");
+		fuzz_assert_diag(ctx, "apmatrix_idset_parse");
 		goto out;
 	}
 	FUZZ_ASSERT(syntax >= 1 && syntax <= 5 && flags == 0,
@@ -152,6 +151,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT((r & ~APMATRIX_WARN_OCTAL) == 0, "parse returned %d", r);
 	if (r & APMATRIX_WARN_OCTAL)
 		fuzz_assert_diag(ctx, "an octal warning");
+	else
+		fuzz_assert_no_diag(ctx, "apmatrix_idset_parse");
 	check_consistent(set);
 
 	/* Absolute syntaxes do not depend on the set they parse into. */
@@ -191,8 +192,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_roundtrip(ctx, set, APMATRIX_SYNTAX_MASK, how);
 	check_roundtrip(ctx, set, APMATRIX_SYNTAX_LIST, how);
 	/* Parse-only syntaxes do not format. */
-	FUZZ_ASSERT(apmatrix_idset_format(set, APMATRIX_SYNTAX_KERNEL, NULL, 0) ==
-	            -EINVAL, "formatting the kernel syntax did not fail");
+	fuzz_plant_diag(ctx);
+	FUZZ_ASSERT(apmatrix_idset_format(set, APMATRIX_SYNTAX_KERNEL, 0, NULL,
+	                                  0) == -EINVAL,
+	            "formatting the kernel syntax did not fail");
+	fuzz_assert_diag(ctx, "apmatrix_idset_format");
 out:
 	apmatrix_idset_unref(before);
 	apmatrix_idset_unref(set);

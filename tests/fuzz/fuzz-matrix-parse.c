@@ -7,7 +7,8 @@
  * be refused); the rest is the text. Seeds use '1'..'3' and '`'..'c'.
  *
  * Properties:
- * - failure: -EINVAL, the matrix unchanged, a one-line diagnostic;
+ * - failure: -EINVAL, the matrix unchanged, a fresh one-line diagnostic
+ *   (bad text, syntax or flags alike); success clears it;
  * - success: ap_config replaces everything (the old matrix does not
  *   matter); sysfs leaves the control domains alone; control_domains
  *   leaves adapters and usage domains alone;
@@ -21,7 +22,7 @@
 static int fmt_matrix(const void *obj, unsigned int syntax, char *buf,
                       size_t size)
 {
-	return apmatrix_matrix_format(obj, syntax, buf, size);
+	return apmatrix_matrix_format(obj, syntax, 0, buf, size);
 }
 
 static struct apmatrix_matrix *new_matrix(struct apmatrix_ctx *ctx)
@@ -86,8 +87,8 @@ static int same_sets(struct apmatrix_matrix *x, struct apmatrix_matrix *y,
 
 static void check_product(struct apmatrix_matrix *m)
 {
-	unsigned int na = apmatrix_idset_count(apmatrix_matrix_get_adapters(m));
-	unsigned int nd = apmatrix_idset_count(apmatrix_matrix_get_domains(m));
+	unsigned int na = apmatrix_idset_get_count(apmatrix_matrix_get_adapters(m));
+	unsigned int nd = apmatrix_idset_get_count(apmatrix_matrix_get_domains(m));
 	unsigned int n = apmatrix_matrix_get_apqn_count(m), seen = 0;
 	int apqn, prev = -1;
 
@@ -128,18 +129,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	init_matrix(m, how);
 	apmatrix_matrix_assign(before, m);
 
+	fuzz_plant_diag(ctx);
 	r = apmatrix_matrix_parse(m, text, syntax, flags);
 	if (r < 0) {
 		FUZZ_ASSERT(r == -EINVAL, "returned %d", r);
 		FUZZ_ASSERT(same_sets(m, before, 1, 1),
 		            "a failed parse changed the matrix");
-		/* Bad arguments need no diagnostic; bad text does. */
-		if (syntax != 0 && flags == 0)
-			fuzz_assert_diag(ctx, "apmatrix_matrix_parse");
+		fuzz_assert_diag(ctx, "apmatrix_matrix_parse");
 		goto out;
 	}
 	FUZZ_ASSERT(r == 0 && syntax != 0 && flags == 0,
 	            "returned %d for syntax %u flags %u", r, syntax, flags);
+	fuzz_assert_no_diag(ctx, "apmatrix_matrix_parse");
 	if (syntax == APMATRIX_MATRIX_SYSFS)
 		FUZZ_ASSERT(same_sets(m, before, 0, 1),
 		            "a sysfs matrix changed the control domains");

@@ -20,19 +20,11 @@ static void teardown(void)
 	ctx = apmatrix_unref(ctx);
 }
 
-static void diag_has(const char *want)
-{
-	ck_assert_msg(strstr(apmatrix_get_diagnostic(ctx), want),
-		      "diagnostic \"%s\" lacks \"%s\"",
-		      apmatrix_get_diagnostic(ctx), want);
-}
-
 static unsigned int apqn_ok(const char *text)
 {
 	unsigned int apqn = 0x12345;
 
-	ck_assert_msg(apmatrix_apqn_parse(ctx, text, &apqn) == 0,
-		      "parse \"%s\": %s", text, apmatrix_get_diagnostic(ctx));
+	test_call(ctx, apmatrix_apqn_parse(ctx, text, 0, &apqn), 0, NULL);
 	return apqn;
 }
 
@@ -40,9 +32,8 @@ static void apqn_fails(const char *text, const char *diag)
 {
 	unsigned int apqn = 0x12345;
 
-	ck_assert_int_eq(apmatrix_apqn_parse(ctx, text, &apqn), -EINVAL);
+	test_call(ctx, apmatrix_apqn_parse(ctx, text, 0, &apqn), -EINVAL, diag);
 	ck_assert_uint_eq(apqn, 0x12345);
-	diag_has(diag);
 }
 
 START_TEST(test_apqn_parse)
@@ -77,13 +68,22 @@ START_TEST(test_apqn_parse)
 			       "\"100.0001\"");
 	apqn_fails("04.0100", "domain out of range (0000-00ff)");
 	apqn_fails("04.fffffffffffffffffffffff", "domain out of range");
+	/* User text is quoted: one line, control characters escaped. */
+	apqn_fails("04.00\x1b[2J", "invalid character '\\x1b' at offset 5 in "
+				   "APQN \"04.00\\x1b[2J\"");
 
-	ck_assert_int_eq(apmatrix_apqn_parse(ctx, NULL, &(unsigned int){0}),
-			 -EINVAL);
-	ck_assert_int_eq(apmatrix_apqn_parse(ctx, "04.0047", NULL), -EINVAL);
+	test_call(ctx, apmatrix_apqn_parse(ctx, NULL, 0, &(unsigned int){0}),
+		  -EINVAL, "apqn_parse: text is NULL");
+	test_call(ctx, apmatrix_apqn_parse(ctx, "04.0047", 0, NULL), -EINVAL,
+		  "apqn_parse: ret is NULL");
+	test_call(ctx,
+		  apmatrix_apqn_parse(ctx, "04.0047", 2, &(unsigned int){0}),
+		  -EINVAL, "apqn_parse: unknown flags 0x2");
 	ck_assert_int_eq(
-		apmatrix_apqn_parse(NULL, "04.0047x", &(unsigned int){0}),
+		apmatrix_apqn_parse(NULL, "04.0047x", 0, &(unsigned int){0}),
 		-EINVAL);
+	ck_assert_int_eq(
+		apmatrix_apqn_parse(NULL, "04.0047", 0, &(unsigned int){0}), 0);
 }
 END_TEST
 
@@ -91,17 +91,23 @@ START_TEST(test_apqn_format)
 {
 	char buf[8];
 
-	ck_assert_int_eq(apmatrix_apqn_format(0x0447, buf, sizeof(buf)), 7);
+	ck_assert_int_eq(apmatrix_apqn_format(0x0447, 0, buf, sizeof(buf)), 7);
 	ck_assert_str_eq(buf, "04.0047");
-	ck_assert_int_eq(apmatrix_apqn_format(0xffff, buf, sizeof(buf)), 7);
+	ck_assert_int_eq(apmatrix_apqn_format(0xffff, 0, buf, sizeof(buf)), 7);
 	ck_assert_str_eq(buf, "ff.00ff");
-	ck_assert_int_eq(apmatrix_apqn_format(0, buf, sizeof(buf)), 7);
+	ck_assert_int_eq(apmatrix_apqn_format(0, 0, buf, sizeof(buf)), 7);
 	ck_assert_str_eq(buf, "00.0000");
-	ck_assert_int_eq(apmatrix_apqn_format(APMATRIX_APQN(10, 1), buf, 4), 7);
+	ck_assert_int_eq(apmatrix_apqn_format(APMATRIX_APQN(10, 1), 0, buf, 4),
+			 7);
 	ck_assert_str_eq(buf, "0a.");
-	ck_assert_int_eq(apmatrix_apqn_format(0x0447, NULL, 0), 7);
-	ck_assert_int_eq(apmatrix_apqn_format(0x0447, NULL, 8), -EINVAL);
-	ck_assert_int_eq(apmatrix_apqn_format(0x10000, buf, sizeof(buf)),
+	ck_assert_int_eq(apmatrix_apqn_format(0x0447, 0, buf, 1), 7);
+	ck_assert_str_eq(buf, "");
+	ck_assert_int_eq(apmatrix_apqn_format(0x0447, 0, NULL, 0), 7);
+	/* No context, so no diagnostic: only the result. */
+	ck_assert_int_eq(apmatrix_apqn_format(0x0447, 0, NULL, 8), -EINVAL);
+	ck_assert_int_eq(apmatrix_apqn_format(0x10000, 0, buf, sizeof(buf)),
+			 -EINVAL);
+	ck_assert_int_eq(apmatrix_apqn_format(0x0447, 1, buf, sizeof(buf)),
 			 -EINVAL);
 	ck_assert_uint_eq(APMATRIX_APQN_ADAPTER(0x0447), 4);
 	ck_assert_uint_eq(APMATRIX_APQN_DOMAIN(0x0447), 0x47);
@@ -119,7 +125,12 @@ static struct apmatrix_apqn_list *list_new(void)
 static const char *list_str(const struct apmatrix_apqn_list *l, const char *sep)
 {
 	static char buf[1 << 20];
-	int n = apmatrix_apqn_list_format(l, sep, buf, sizeof(buf));
+	int n;
+
+	test_diag_plant(ctx);
+	n = apmatrix_apqn_list_format(l, sep, 0, buf, sizeof(buf));
+	test_diag_expect(ctx, NULL, "apmatrix_apqn_list_format", __FILE__,
+			 __LINE__);
 
 	ck_assert_int_ge(n, 0);
 	ck_assert_uint_eq(strlen(buf), (size_t)n);
@@ -131,26 +142,35 @@ START_TEST(test_list_basic)
 	struct apmatrix_apqn_list *l = NULL;
 
 	ck_assert_int_eq(apmatrix_apqn_list_new(NULL, &l), -EINVAL);
-	ck_assert_int_eq(apmatrix_apqn_list_new(ctx, NULL), -EINVAL);
-	l = list_new();
+	test_call(ctx, apmatrix_apqn_list_new(ctx, NULL), -EINVAL,
+		  "apqn_list_new: ret is NULL");
+	test_call(ctx, apmatrix_apqn_list_new(ctx, &l), 0, NULL);
 	ck_assert_int_eq(ctx->refcount, 2);
 	ck_assert_uint_eq(apmatrix_apqn_list_get_count(l), 0);
-	ck_assert_int_eq(apmatrix_apqn_list_get(l, 0), -EINVAL);
-	ck_assert_int_eq(apmatrix_apqn_list_add(l, 0x0501), 0);
+	test_call(ctx, apmatrix_apqn_list_get_apqn(l, 0), -EINVAL,
+		  "apqn_list_get_apqn: index 0 out of range (the list has 0 "
+		  "APQNs)");
+	test_call(ctx, apmatrix_apqn_list_add(l, 0x0501), 0, NULL);
 	ck_assert_int_eq(apmatrix_apqn_list_add(l, 0x0447), 0);
 	ck_assert_int_eq(apmatrix_apqn_list_add(l, 0xffff), 0);
 	ck_assert_int_eq(apmatrix_apqn_list_add(l, 0x0000), 0);
-	ck_assert_int_eq(apmatrix_apqn_list_add(l, 0x0447), 0);
-	ck_assert_int_eq(apmatrix_apqn_list_add(l, 0x10000), -EINVAL);
+	test_call(ctx, apmatrix_apqn_list_add(l, 0x0447), 0, NULL);
+	test_call(ctx, apmatrix_apqn_list_add(l, 0x10000), -EINVAL,
+		  "apqn_list_add: APQN 0x10000 out of range (0-0xffff)");
 	ck_assert_int_eq(apmatrix_apqn_list_add(NULL, 1), -EINVAL);
 	ck_assert_uint_eq(apmatrix_apqn_list_get_count(l), 4);
-	ck_assert_int_eq(apmatrix_apqn_list_get(l, 0), 0);
-	ck_assert_int_eq(apmatrix_apqn_list_get(l, 1), 0x0447);
-	ck_assert_int_eq(apmatrix_apqn_list_get(l, 2), 0x0501);
-	ck_assert_int_eq(apmatrix_apqn_list_get(l, 3), 0xffff);
-	ck_assert_int_eq(apmatrix_apqn_list_get(l, 4), -EINVAL);
-	ck_assert_int_eq(apmatrix_apqn_list_get(NULL, 0), -EINVAL);
-	ck_assert_int_eq(apmatrix_apqn_list_contains(l, 0x0447), 1);
+	/* Queries leave the diagnostic alone. */
+	test_call(ctx, apmatrix_apqn_list_get_apqn(l, 0), 0,
+		  TEST_DIAG_SENTINEL);
+	ck_assert_int_eq(apmatrix_apqn_list_get_apqn(l, 1), 0x0447);
+	ck_assert_int_eq(apmatrix_apqn_list_get_apqn(l, 2), 0x0501);
+	ck_assert_int_eq(apmatrix_apqn_list_get_apqn(l, 3), 0xffff);
+	test_call(ctx, apmatrix_apqn_list_get_apqn(l, 4), -EINVAL,
+		  "index 4 out of range (the list has 4 APQNs)");
+	ck_assert_int_eq(apmatrix_apqn_list_get_apqn(NULL, 0), -EINVAL);
+	test_call(ctx, apmatrix_apqn_list_contains(l, 0x0447), 1,
+		  TEST_DIAG_SENTINEL);
+	test_call(ctx, apmatrix_apqn_list_get_count(l), 4, TEST_DIAG_SENTINEL);
 	ck_assert_int_eq(apmatrix_apqn_list_contains(l, 0x0448), 0);
 	ck_assert_int_eq(apmatrix_apqn_list_contains(l, 0x10000), 0);
 	ck_assert_int_eq(apmatrix_apqn_list_contains(NULL, 0), 0);
@@ -165,21 +185,22 @@ START_TEST(test_list_basic)
 }
 END_TEST
 
-START_TEST(test_list_append)
+START_TEST(test_list_insert)
 {
 	struct apmatrix_apqn_list *l = list_new();
 
 	for (unsigned int i = 0; i < APMATRIX_MAX_APQNS; i += 3)
-		ck_assert_int_eq(apmatrix_apqn_list_append(l, i), 0);
+		ck_assert_int_eq(apmatrix_apqn_list_insert(l, i), 0);
 	ck_assert_uint_eq(apmatrix_apqn_list_get_count(l), 21846);
 	/* Out of order still keeps the list sorted and distinct. */
-	ck_assert_int_eq(apmatrix_apqn_list_append(l, 1), 0);
-	ck_assert_int_eq(apmatrix_apqn_list_append(l, 3), 0);
-	ck_assert_int_eq(apmatrix_apqn_list_append(l, 0x10000), -EINVAL);
-	ck_assert_int_eq(apmatrix_apqn_list_append(NULL, 1), -EINVAL);
-	ck_assert_uint_eq(apmatrix_apqn_list_get_count(l), 21847);
-	ck_assert_int_eq(apmatrix_apqn_list_get(l, 1), 1);
-	ck_assert_int_eq(apmatrix_apqn_list_get(l, 2), 3);
+	ck_assert_int_eq(apmatrix_apqn_list_insert(l, 1), 0);
+	ck_assert_int_eq(apmatrix_apqn_list_insert(l, 3), 0);
+	ck_assert_int_eq(apmatrix_apqn_list_insert(l, 0xffff), 0);
+	ck_assert_int_eq(apmatrix_apqn_list_insert(l, 0xfffe), 0);
+	ck_assert_uint_eq(apmatrix_apqn_list_get_count(l), 21848);
+	ck_assert_int_eq(apmatrix_apqn_list_get_apqn(l, 1), 1);
+	ck_assert_int_eq(apmatrix_apqn_list_get_apqn(l, 2), 3);
+	ck_assert_int_eq(apmatrix_apqn_list_get_apqn(l, l->count - 1), 0xffff);
 	for (unsigned int i = 1; i < l->count; i++)
 		ck_assert_uint_lt(l->apqns[i - 1], l->apqns[i]);
 	apmatrix_apqn_list_unref(l);
@@ -228,9 +249,10 @@ START_TEST(test_list_parse)
 {
 	struct apmatrix_apqn_list *l = list_new();
 
-	ck_assert_int_eq(apmatrix_apqn_list_parse(l, "", 0), 0);
+	test_call(ctx, apmatrix_apqn_list_parse(l, "", 0), 0, NULL);
 	ck_assert_uint_eq(apmatrix_apqn_list_get_count(l), 0);
-	ck_assert_int_eq(apmatrix_apqn_list_parse(l, "05.0001,04.0047", 0), 0);
+	test_call(ctx, apmatrix_apqn_list_parse(l, "05.0001,04.0047", 0), 0,
+		  NULL);
 	ck_assert_str_eq(list_str(l, ","), "04.0047,05.0001");
 	/* Adds to what is there; separators mix and repeat. */
 	ck_assert_int_eq(apmatrix_apqn_list_parse(l,
@@ -243,29 +265,31 @@ START_TEST(test_list_parse)
 	ck_assert_uint_eq(apmatrix_apqn_list_get_count(l), 4);
 
 	/* All or nothing. */
-	ck_assert_int_eq(
-		apmatrix_apqn_list_parse(l, "01.0001,02.0002,4g.0047", 0),
-		-EINVAL);
-	diag_has("invalid character 'g' at offset 17 in APQN \"4g.0047\" at "
-		 "offset 16");
-	ck_assert_int_eq(apmatrix_apqn_list_parse(l, "01.0001;02.0002", 0),
-			 -EINVAL);
-	diag_has(
-		"invalid character ';' at offset 7 in APQN \"01.0001;02.0002\" "
-		"at offset 0");
-	ck_assert_int_eq(apmatrix_apqn_list_parse(l, "01.0001 0102", 0),
-			 -EINVAL);
-	diag_has("missing '.' between adapter and domain in APQN \"0102\" at "
-		 "offset 8");
-	ck_assert_int_eq(apmatrix_apqn_list_parse(l, "100.0001", 0), -EINVAL);
-	diag_has("adapter out of range");
-	ck_assert_int_eq(apmatrix_apqn_list_parse(l, "01.", 0), -EINVAL);
-	diag_has("missing domain after '.' at offset 2");
+	test_call(ctx,
+		  apmatrix_apqn_list_parse(l, "01.0001,02.0002,4g.0047", 0),
+		  -EINVAL,
+		  "invalid character 'g' at offset 17 in APQN \"4g.0047\" at "
+		  "offset 16");
+	test_call(ctx, apmatrix_apqn_list_parse(l, "01.0001;02.0002", 0),
+		  -EINVAL,
+		  "invalid character ';' at offset 7 in APQN "
+		  "\"01.0001;02.0002\" at offset 0");
+	test_call(ctx, apmatrix_apqn_list_parse(l, "01.0001 0102", 0), -EINVAL,
+		  "missing '.' between adapter and domain in APQN \"0102\" at "
+		  "offset 8");
+	test_call(ctx, apmatrix_apqn_list_parse(l, "100.0001", 0), -EINVAL,
+		  "adapter out of range");
+	test_call(ctx, apmatrix_apqn_list_parse(l, "01.", 0), -EINVAL,
+		  "missing domain after '.' at offset 2");
+	test_call(ctx, apmatrix_apqn_list_parse(l, "01.0001\r\n", 0), -EINVAL,
+		  "invalid character '\\r' at offset 7 in APQN \"01.0001\\r\"");
 	ck_assert_str_eq(list_str(l, ","), "03.0001,04.0047,04.0048,05.0001");
 
 	ck_assert_int_eq(apmatrix_apqn_list_parse(NULL, "", 0), -EINVAL);
-	ck_assert_int_eq(apmatrix_apqn_list_parse(l, NULL, 0), -EINVAL);
-	ck_assert_int_eq(apmatrix_apqn_list_parse(l, "01.0001", 1), -EINVAL);
+	test_call(ctx, apmatrix_apqn_list_parse(l, NULL, 0), -EINVAL,
+		  "apqn_list_parse: text is NULL");
+	test_call(ctx, apmatrix_apqn_list_parse(l, "01.0001", 1), -EINVAL,
+		  "apqn_list_parse: unknown flags 0x1");
 	ck_assert_uint_eq(apmatrix_apqn_list_get_count(l), 4);
 	apmatrix_apqn_list_unref(l);
 }
@@ -286,17 +310,22 @@ START_TEST(test_list_format)
 	ck_assert_str_eq(list_str(l, ", "), "04.0047, 0a.0001");
 	ck_assert_str_eq(list_str(l, ""), "04.00470a.0001");
 	ck_assert_str_eq(list_str(l, "\n"), "04.0047\n0a.0001\n");
-	ck_assert_int_eq(apmatrix_apqn_list_format(l, "\n", NULL, 0), 16);
-	ck_assert_int_eq(apmatrix_apqn_list_format(l, ",", buf, sizeof(buf)),
-			 15);
+	test_call(ctx, apmatrix_apqn_list_format(l, "\n", 0, NULL, 0), 16,
+		  NULL);
+	test_call(ctx, apmatrix_apqn_list_format(l, ",", 0, buf, sizeof(buf)),
+		  15, NULL);
 	ck_assert_str_eq(buf, "04.0047,0");
-	ck_assert_int_eq(apmatrix_apqn_list_format(l, ",", buf, 1), 15);
+	ck_assert_int_eq(apmatrix_apqn_list_format(l, ",", 0, buf, 1), 15);
 	ck_assert_str_eq(buf, "");
-	ck_assert_int_eq(apmatrix_apqn_list_format(l, NULL, buf, sizeof(buf)),
-			 -EINVAL);
-	ck_assert_int_eq(apmatrix_apqn_list_format(NULL, ",", buf, sizeof(buf)),
-			 -EINVAL);
-	ck_assert_int_eq(apmatrix_apqn_list_format(l, ",", NULL, 3), -EINVAL);
+	test_call(ctx, apmatrix_apqn_list_format(l, NULL, 0, buf, sizeof(buf)),
+		  -EINVAL, "apqn_list_format: separator is NULL");
+	ck_assert_int_eq(
+		apmatrix_apqn_list_format(NULL, ",", 0, buf, sizeof(buf)),
+		-EINVAL);
+	test_call(ctx, apmatrix_apqn_list_format(l, ",", 0, NULL, 3), -EINVAL,
+		  "apqn_list_format: buf is NULL, size 3");
+	test_call(ctx, apmatrix_apqn_list_format(l, ",", 4, buf, sizeof(buf)),
+		  -EINVAL, "apqn_list_format: unknown flags 0x4");
 	apmatrix_apqn_list_unref(l);
 }
 END_TEST
@@ -342,12 +371,12 @@ START_TEST(test_list_full)
 	for (unsigned int i = 0; i < APMATRIX_MAX_APQNS; i++)
 		ck_assert_int_eq(apmatrix_apqn_list_add(l, i), 0);
 	ck_assert_uint_eq(apmatrix_apqn_list_get_count(l), APMATRIX_MAX_APQNS);
-	n = apmatrix_apqn_list_format(l, "\n", NULL, 0);
+	n = apmatrix_apqn_list_format(l, "\n", 0, NULL, 0);
 	ck_assert_int_eq(n, APMATRIX_MAX_APQNS * 8);
 	text = malloc((size_t)n + 1);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_int_eq(
-		apmatrix_apqn_list_format(l, "\n", text, (size_t)n + 1), n);
+		apmatrix_apqn_list_format(l, "\n", 0, text, (size_t)n + 1), n);
 	ck_assert_int_eq(memcmp(text, "00.0000\n00.0001\n", 16), 0);
 	ck_assert_str_eq(text + n - 8, "ff.00ff\n");
 	apmatrix_apqn_list_unref(l);
@@ -368,7 +397,7 @@ static Suite *apqn_suite(void)
 	tcase_add_test(tc, test_apqn_parse);
 	tcase_add_test(tc, test_apqn_format);
 	tcase_add_test(tc, test_list_basic);
-	tcase_add_test(tc, test_list_append);
+	tcase_add_test(tc, test_list_insert);
 	tcase_add_test(tc, test_list_embedded);
 	tcase_add_test(tc, test_list_parse);
 	tcase_add_test(tc, test_list_format);

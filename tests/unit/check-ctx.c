@@ -92,6 +92,15 @@ START_TEST(test_log_env_diagnostic)
 	ck_assert_ptr_nonnull(
 		strstr(apmatrix_get_diagnostic(ctx), "APMATRIX_LOG=\"loud\""));
 	apmatrix_unref(ctx);
+	/* The value is quoted: a newline in it stays on the one line. */
+	ck_assert_int_eq(setenv("APMATRIX_LOG", "de\nbug", 1), 0);
+	ck_assert_int_eq(apmatrix_new(&ctx), 0);
+	unsetenv("APMATRIX_LOG");
+	ck_assert_ptr_nonnull(strstr(apmatrix_get_diagnostic(ctx),
+				     "APMATRIX_LOG=\"de\\nbug\" is not"));
+	/* The next fallible call replaces the warning. */
+	test_call(ctx, apmatrix_set_log_priority(ctx, 3), 0, NULL);
+	apmatrix_unref(ctx);
 }
 END_TEST
 

@@ -20,13 +20,6 @@ static void teardown(void)
 	ctx = apmatrix_unref(ctx);
 }
 
-static void diag_has(const char *want)
-{
-	ck_assert_msg(strstr(apmatrix_get_diagnostic(ctx), want),
-		      "diagnostic \"%s\" lacks \"%s\"",
-		      apmatrix_get_diagnostic(ctx), want);
-}
-
 /* A matrix from three ID lists. */
 static struct apmatrix_matrix *mk(const char *adapters, const char *domains,
 				  const char *controls)
@@ -51,11 +44,15 @@ static struct apmatrix_matrix *mk(const char *adapters, const char *domains,
 static const char *fmt(const struct apmatrix_matrix *m, unsigned int syntax)
 {
 	static char buf[1 << 20];
-	int n = apmatrix_matrix_format(m, syntax, buf, sizeof(buf));
+	int n;
 
+	test_diag_plant(ctx);
+	n = apmatrix_matrix_format(m, syntax, 0, buf, sizeof(buf));
+	test_diag_expect(ctx, NULL, "apmatrix_matrix_format", __FILE__,
+			 __LINE__);
 	ck_assert_int_ge(n, 0);
 	ck_assert_uint_eq(strlen(buf), (size_t)n);
-	ck_assert_int_eq(apmatrix_matrix_format(m, syntax, NULL, 0), n);
+	ck_assert_int_eq(apmatrix_matrix_format(m, syntax, 0, NULL, 0), n);
 	return buf;
 }
 
@@ -79,7 +76,8 @@ START_TEST(test_new_ref_unref)
 	struct apmatrix_idset *a;
 
 	ck_assert_int_eq(apmatrix_matrix_new(NULL, &m), -EINVAL);
-	ck_assert_int_eq(apmatrix_matrix_new(ctx, NULL), -EINVAL);
+	test_call(ctx, apmatrix_matrix_new(ctx, NULL), -EINVAL,
+		  "matrix_new: ret is NULL");
 	ck_assert_int_eq(apmatrix_matrix_new(ctx, &m), 0);
 	ck_assert_ptr_eq(apmatrix_matrix_get_ctx(m), ctx);
 	ck_assert_ptr_null(apmatrix_matrix_get_ctx(NULL));
@@ -161,8 +159,8 @@ START_TEST(test_assign_equal)
 	struct apmatrix_matrix *a = mk("1-3", "4", "5");
 	struct apmatrix_matrix *b = mk("", "", "");
 
-	ck_assert_int_eq(apmatrix_matrix_equal(a, b), 0);
-	ck_assert_int_eq(apmatrix_matrix_assign(b, a), 0);
+	test_call(ctx, apmatrix_matrix_equal(a, b), 0, TEST_DIAG_SENTINEL);
+	test_call(ctx, apmatrix_matrix_assign(b, a), 0, NULL);
 	ck_assert_int_eq(apmatrix_matrix_equal(a, b), 1);
 	apmatrix_idset_set(apmatrix_matrix_get_control_domains(b), 6);
 	ck_assert_int_eq(apmatrix_matrix_equal(a, b), 0);
@@ -170,7 +168,8 @@ START_TEST(test_assign_equal)
 	apmatrix_idset_set(apmatrix_matrix_get_domains(b), 6);
 	ck_assert_int_eq(apmatrix_matrix_equal(a, b), 0);
 	ck_assert_int_eq(apmatrix_matrix_assign(NULL, a), -EINVAL);
-	ck_assert_int_eq(apmatrix_matrix_assign(b, NULL), -EINVAL);
+	test_call(ctx, apmatrix_matrix_assign(b, NULL), -EINVAL,
+		  "matrix_assign: src is NULL");
 	ck_assert_int_eq(apmatrix_matrix_equal(NULL, a), 0);
 	ck_assert_int_eq(apmatrix_matrix_equal(a, NULL), 0);
 	apmatrix_matrix_unref(a);
@@ -210,7 +209,16 @@ START_TEST(test_product)
 	ck_assert_int_eq(apmatrix_matrix_next_apqn(m, 0x0600), -ENOENT);
 	apmatrix_idset_set(apmatrix_matrix_get_adapters(m), 255);
 	ck_assert_int_eq(apmatrix_matrix_next_apqn(m, 0x10000), -ENOENT);
-	ck_assert_int_eq(apmatrix_matrix_next_apqn(m, 0x10001), -EINVAL);
+	test_call(ctx, apmatrix_matrix_next_apqn(m, 0x0403), 0x0501,
+		  TEST_DIAG_SENTINEL);
+	test_call(ctx, apmatrix_matrix_next_apqn(m, 0x10000), -ENOENT,
+		  TEST_DIAG_SENTINEL);
+	test_call(ctx, apmatrix_matrix_get_apqn_count(m), 6,
+		  TEST_DIAG_SENTINEL);
+	test_call(ctx, apmatrix_matrix_contains(m, 0x0401), 1,
+		  TEST_DIAG_SENTINEL);
+	test_call(ctx, apmatrix_matrix_next_apqn(m, 0x10001), -EINVAL,
+		  "matrix_next_apqn: from 0x10001 out of range (0-0x10000)");
 	ck_assert_int_eq(apmatrix_matrix_next_apqn(NULL, 0), -EINVAL);
 	apmatrix_idset_clear_all(apmatrix_matrix_get_domains(m));
 	ck_assert_uint_eq(apmatrix_matrix_get_apqn_count(m), 0);
@@ -236,8 +244,8 @@ START_TEST(test_shared)
 	struct apmatrix_apqn_list *l = NULL;
 	char buf[64];
 
-	ck_assert_int_eq(apmatrix_matrix_get_shared_apqns(a, b, &l), 2);
-	ck_assert_int_eq(apmatrix_apqn_list_format(l, ",", buf, sizeof(buf)),
+	test_call(ctx, apmatrix_matrix_get_shared_apqns(a, b, &l), 2, NULL);
+	ck_assert_int_eq(apmatrix_apqn_list_format(l, ",", 0, buf, sizeof(buf)),
 			 15);
 	ck_assert_str_eq(buf, "05.0002,05.0003");
 	l = apmatrix_apqn_list_unref(l);
@@ -249,9 +257,10 @@ START_TEST(test_shared)
 	l = apmatrix_apqn_list_unref(l);
 	ck_assert_int_eq(apmatrix_matrix_get_shared_apqns(NULL, a, &l),
 			 -EINVAL);
-	ck_assert_int_eq(apmatrix_matrix_get_shared_apqns(a, NULL, &l),
-			 -EINVAL);
-	ck_assert_int_eq(apmatrix_matrix_get_shared_apqns(a, b, NULL), -EINVAL);
+	test_call(ctx, apmatrix_matrix_get_shared_apqns(a, NULL, &l), -EINVAL,
+		  "matrix_get_shared_apqns: b is NULL");
+	test_call(ctx, apmatrix_matrix_get_shared_apqns(a, b, NULL), -EINVAL,
+		  "matrix_get_shared_apqns: ret is NULL");
 	ck_assert_ptr_null(l);
 	apmatrix_matrix_unref(a);
 	apmatrix_matrix_unref(b);
@@ -289,16 +298,16 @@ START_TEST(test_format_sizes)
 	char *big;
 	int n;
 
-	n = apmatrix_matrix_format(m, APMATRIX_MATRIX_SYSFS, NULL, 0);
+	n = apmatrix_matrix_format(m, APMATRIX_MATRIX_SYSFS, 0, NULL, 0);
 	ck_assert_int_eq(n, 65536 * 8);
-	ck_assert_int_eq(apmatrix_matrix_format(m, APMATRIX_MATRIX_SYSFS, small,
-						sizeof(small)),
+	ck_assert_int_eq(apmatrix_matrix_format(m, APMATRIX_MATRIX_SYSFS, 0,
+						small, sizeof(small)),
 			 n);
 	ck_assert_str_eq(small, "00.0000\n0");
 	big = malloc((size_t)n + 1);
 	ck_assert_ptr_nonnull(big);
-	ck_assert_int_eq(apmatrix_matrix_format(m, APMATRIX_MATRIX_SYSFS, big,
-						(size_t)n + 1),
+	ck_assert_int_eq(apmatrix_matrix_format(m, APMATRIX_MATRIX_SYSFS, 0,
+						big, (size_t)n + 1),
 			 n);
 	ck_assert_str_eq(big + n - 16, "ff.00fe\nff.00ff\n");
 	apmatrix_matrix_unref(m);
@@ -307,19 +316,24 @@ START_TEST(test_format_sizes)
 		apmatrix_matrix_parse(m, big, APMATRIX_MATRIX_SYSFS, 0), 0);
 	ck_assert_uint_eq(apmatrix_matrix_get_apqn_count(m), 65536);
 	free(big);
-	ck_assert_int_eq(
-		apmatrix_matrix_format(m, APMATRIX_MATRIX_AP_CONFIG, NULL, 0),
-		201);
-	ck_assert_int_eq(apmatrix_matrix_format(m, 0, small, sizeof(small)),
-			 -EINVAL);
-	ck_assert_int_eq(apmatrix_matrix_format(m, 4, small, sizeof(small)),
-			 -EINVAL);
-	ck_assert_int_eq(apmatrix_matrix_format(NULL, APMATRIX_MATRIX_SYSFS,
+	test_call(ctx,
+		  apmatrix_matrix_format(m, APMATRIX_MATRIX_AP_CONFIG, 0, NULL,
+					 0),
+		  201, NULL);
+	test_call(ctx, apmatrix_matrix_format(m, 0, 0, small, sizeof(small)),
+		  -EINVAL, "matrix_format: unknown syntax 0");
+	test_call(ctx, apmatrix_matrix_format(m, 4, 0, small, sizeof(small)),
+		  -EINVAL, "matrix_format: unknown syntax 4");
+	test_call(ctx,
+		  apmatrix_matrix_format(m, APMATRIX_MATRIX_SYSFS, 8, small,
+					 sizeof(small)),
+		  -EINVAL, "matrix_format: unknown flags 0x8");
+	ck_assert_int_eq(apmatrix_matrix_format(NULL, APMATRIX_MATRIX_SYSFS, 0,
 						small, sizeof(small)),
 			 -EINVAL);
-	ck_assert_int_eq(
-		apmatrix_matrix_format(m, APMATRIX_MATRIX_SYSFS, NULL, 1),
-		-EINVAL);
+	test_call(ctx,
+		  apmatrix_matrix_format(m, APMATRIX_MATRIX_SYSFS, 0, NULL, 1),
+		  -EINVAL, "matrix_format: buf is NULL, size 1");
 	apmatrix_matrix_unref(m);
 }
 END_TEST
@@ -351,8 +365,7 @@ static struct apmatrix_matrix *parse_ok(const char *text, unsigned int syntax)
 {
 	struct apmatrix_matrix *m = mk("100", "100", "100");
 
-	ck_assert_msg(apmatrix_matrix_parse(m, text, syntax, 0) == 0,
-		      "parse \"%s\": %s", text, apmatrix_get_diagnostic(ctx));
+	test_call(ctx, apmatrix_matrix_parse(m, text, syntax, 0), 0, NULL);
 	return m;
 }
 
@@ -360,8 +373,8 @@ static void parse_fails(const char *text, unsigned int syntax, const char *diag)
 {
 	struct apmatrix_matrix *m = mk("100", "101", "102");
 
-	ck_assert_int_eq(apmatrix_matrix_parse(m, text, syntax, 0), -EINVAL);
-	diag_has(diag);
+	test_call(ctx, apmatrix_matrix_parse(m, text, syntax, 0), -EINVAL,
+		  diag);
 	/* All or nothing. */
 	ck_assert_str_eq(ids(apmatrix_matrix_get_adapters(m)), "100");
 	ck_assert_str_eq(ids(apmatrix_matrix_get_domains(m)), "101");
@@ -491,13 +504,14 @@ START_TEST(test_parse_args)
 	ck_assert_int_eq(
 		apmatrix_matrix_parse(NULL, "", APMATRIX_MATRIX_SYSFS, 0),
 		-EINVAL);
-	ck_assert_int_eq(
-		apmatrix_matrix_parse(m, NULL, APMATRIX_MATRIX_SYSFS, 0),
-		-EINVAL);
-	ck_assert_int_eq(apmatrix_matrix_parse(m, "", 0, 0), -EINVAL);
-	ck_assert_int_eq(apmatrix_matrix_parse(m, "", 4, 0), -EINVAL);
-	ck_assert_int_eq(apmatrix_matrix_parse(m, "", APMATRIX_MATRIX_SYSFS, 2),
-			 -EINVAL);
+	test_call(ctx, apmatrix_matrix_parse(m, NULL, APMATRIX_MATRIX_SYSFS, 0),
+		  -EINVAL, "matrix_parse: text is NULL");
+	test_call(ctx, apmatrix_matrix_parse(m, "", 0, 0), -EINVAL,
+		  "matrix_parse: unknown syntax 0");
+	test_call(ctx, apmatrix_matrix_parse(m, "0x8,0x8,0x8", 7, 0), -EINVAL,
+		  "matrix_parse: unknown syntax 7");
+	test_call(ctx, apmatrix_matrix_parse(m, "", APMATRIX_MATRIX_SYSFS, 2),
+		  -EINVAL, "matrix_parse: unknown flags 0x2");
 	check_ids(m, "1", "2", "3");
 }
 END_TEST
@@ -538,7 +552,7 @@ START_TEST(test_round_trip)
 		random_ids(apmatrix_matrix_get_control_domains(m));
 
 		ck_assert_int_eq(
-			apmatrix_matrix_format(m, APMATRIX_MATRIX_AP_CONFIG,
+			apmatrix_matrix_format(m, APMATRIX_MATRIX_AP_CONFIG, 0,
 					       text, 1 << 20),
 			201);
 		apmatrix_idset_set(apmatrix_matrix_get_adapters(n),
@@ -550,14 +564,14 @@ START_TEST(test_round_trip)
 
 		ck_assert_int_ge(apmatrix_matrix_format(m,
 							APMATRIX_MATRIX_SYSFS,
-							text, 1 << 20),
+							0, text, 1 << 20),
 				 0);
 		apmatrix_idset_set(apmatrix_matrix_get_domains(n), rng() % 256);
 		ck_assert_int_eq(apmatrix_matrix_parse(
 					 n, text, APMATRIX_MATRIX_SYSFS, 0),
 				 0);
 		ck_assert_int_ge(apmatrix_matrix_format(
-					 m, APMATRIX_MATRIX_CONTROL_DOMAINS,
+					 m, APMATRIX_MATRIX_CONTROL_DOMAINS, 0,
 					 text, 1 << 20),
 				 0);
 		apmatrix_idset_set(apmatrix_matrix_get_control_domains(n),

@@ -60,7 +60,7 @@ static inline const char *tc_apqns(const struct apmatrix_apqn_list *list)
 
 	buf[0] = '\0';
 	for (unsigned int i = 0; i < n && len < 65000; i++) {
-		int apqn = apmatrix_apqn_list_get(list, i);
+		int apqn = apmatrix_apqn_list_get_apqn(list, i);
 
 		ck_assert_int_ge(apqn, 0);
 		len += (size_t)snprintf(buf + len, 65536 - len, "%s%02x.%04x",

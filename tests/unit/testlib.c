@@ -31,7 +31,7 @@ const char *test_idset_str(const struct apmatrix_idset *set,
 {
 	static char buf[2048];
 
-	ck_assert_int_ge(apmatrix_idset_format(set, syntax, buf, sizeof(buf)),
+	ck_assert_int_ge(apmatrix_idset_format(set, syntax, 0, buf, sizeof(buf)),
 			 0);
 	return buf;
 }
