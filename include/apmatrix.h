@@ -784,8 +784,8 @@ int apmatrix_matrix_format(const struct apmatrix_matrix *matrix,
 /**
  * @defgroup host Host description
  * What a host has: limits, configuration masks, reservation masks, cards
- * and queues. Built in memory (for "what if" checks and tests); later
- * releases also discover it from sysfs.
+ * and queues. Built in memory (for "what if" checks and tests) or read
+ * from sysfs with apmatrix_host_read() (see @ref discovery).
  * @{
  */
 
@@ -961,36 +961,6 @@ int apmatrix_host_has_card(const struct apmatrix_host *host,
                            unsigned int adapter);
 
 /**
- * @brief A card's `hwtype`.
- * @param host the host
- * @param adapter 0 to 255
- * @return the type, or -ENOENT, -EINVAL
- * @since 0.1
- */
-int apmatrix_host_get_card_hwtype(const struct apmatrix_host *host,
-                                  unsigned int adapter);
-
-/**
- * @brief A card's mode.
- * @param host the host
- * @param adapter 0 to 255
- * @return an enum apmatrix_card_mode value, or -ENOENT, -EINVAL
- * @since 0.1
- */
-int apmatrix_host_get_card_mode(const struct apmatrix_host *host,
-                                unsigned int adapter);
-
-/**
- * @brief A card's state.
- * @param host the host
- * @param adapter 0 to 255
- * @return enum apmatrix_state bits, or -ENOENT, -EINVAL
- * @since 0.1
- */
-int apmatrix_host_get_card_state(const struct apmatrix_host *host,
-                                 unsigned int adapter);
-
-/**
  * @brief Set a card's state.
  * @param host the host
  * @param adapter 0 to 255
@@ -1033,16 +1003,6 @@ int apmatrix_host_remove_queue(struct apmatrix_host *host, unsigned int apqn);
  */
 int apmatrix_host_has_queue(const struct apmatrix_host *host,
                             unsigned int apqn);
-
-/**
- * @brief The driver a queue is bound to.
- * @param host the host
- * @param apqn the queue
- * @return an enum apmatrix_driver value, or -ENOENT, -EINVAL
- * @since 0.1
- */
-int apmatrix_host_get_queue_driver(const struct apmatrix_host *host,
-                                   unsigned int apqn);
 
 /**
  * @brief Bind a queue to another driver.
@@ -1271,6 +1231,442 @@ int apmatrix_mdev_set_autostart(struct apmatrix_mdev *mdev, int autostart);
  * @since 0.1
  */
 unsigned int apmatrix_mdev_get_state(const struct apmatrix_mdev *mdev);
+
+/** @} */
+
+/**
+ * @defgroup discovery Reading a host from sysfs
+ * A host snapshot read under the context's sysfs root
+ * (apmatrix_set_root(), APMATRIX_ROOT_SYSFS): a real `/sys`, a fixture tree
+ * or a captured host. The snapshot is an ordinary struct apmatrix_host, so
+ * everything of @ref host works on it. Cards and queues are looked at
+ * through info objects: a copy of every property the snapshot holds, each
+ * reading -ENODATA (or NULL) when sysfs did not say.
+ *
+ * What is read, relative to the root:
+ * - `bus/ap`: `ap_max_adapter_id`, `ap_max_domain_id`, `features`,
+ *   `apmask`, `aqmask`, `ap_adapter_mask`, `ap_usage_domain_mask`,
+ *   `ap_control_domain_mask`, `bindings`, and the drivers' directories
+ *   `bus/ap/drivers/NAME` (which queue is bound to which driver);
+ * - `devices/ap/cardXX`: `hwtype`, `raw_hwtype`, `type`, `ap_functions`,
+ *   `online`, `config`, `chkstop`; `devices/ap/cardXX/XX.YYYY`: `online`
+ *   (host driver), `status` (vfio_ap), `config`, `chkstop`, and
+ *   `driver_override` when both masks are all ones (the kernel accepts an
+ *   override only then, and masks cannot change while one is set);
+ * - `devices/vfio_ap/matrix`: `features` and one directory per live mdev
+ *   (`ap_config`, or `matrix` and `control_domains` on kernels without it,
+ *   and `guest_matrix`).
+ * @{
+ */
+
+/** @brief What apmatrix_host_read() reads (0 = everything). @since 0.1 */
+enum apmatrix_read_flags {
+	/** `apmask`, `aqmask`, the host's configuration masks and `bindings` */
+	APMATRIX_READ_MASKS = 1,
+	/** cards and queues: properties and the driver each queue is bound to */
+	APMATRIX_READ_DEVICES = 2,
+	/** the live mediated devices (LIVE and GUEST configurations) */
+	APMATRIX_READ_MDEVS = 4
+};
+
+/**
+ * @brief Read a host snapshot under the context's sysfs root.
+ *
+ * Limits and features are always read. Attributes a kernel lacks are left
+ * unknown (see apmatrix_host_get_known() and the info getters), not an
+ * error. A `guest_matrix` or `matrix` the kernel cut at a page (more than
+ * 511 APQNs) cannot be read completely: that configuration is left out
+ * and the call succeeds with a warning in the diagnostic.
+ * @param ctx the context
+ * @param flags 0 for everything, or enum apmatrix_read_flags bits
+ * @param[out] ret the new host
+ * @return 0, or -ENODEV when there is no AP bus (`bus/ap` missing),
+ *         -EINVAL for unknown flags or an attribute that cannot be parsed
+ *         (the diagnostic names the file, relative to the root, and its
+ *         text), -ENOMEM, or the errno of a failing open or read
+ * @since 0.1
+ */
+int apmatrix_host_read(struct apmatrix_ctx *ctx, unsigned int flags,
+                       struct apmatrix_host **ret);
+
+/** @brief Parts of a host a snapshot may or may not know. @since 0.1 */
+enum apmatrix_host_part {
+	APMATRIX_HOST_LIMITS = 1,              /**< `ap_max_adapter_id`, `ap_max_domain_id` */
+	APMATRIX_HOST_APMASK = 2,              /**< `apmask` */
+	APMATRIX_HOST_AQMASK = 4,              /**< `aqmask` */
+	APMATRIX_HOST_ADAPTER_MASK = 8,        /**< `ap_adapter_mask` */
+	APMATRIX_HOST_USAGE_DOMAIN_MASK = 16,  /**< `ap_usage_domain_mask` */
+	APMATRIX_HOST_CONTROL_DOMAIN_MASK = 32,/**< `ap_control_domain_mask` */
+	APMATRIX_HOST_DEVICES = 64,            /**< cards, queues and their drivers */
+	APMATRIX_HOST_MDEVS = 128              /**< the live mediated devices */
+};
+
+/**
+ * @brief Which parts the host knows.
+ *
+ * A host built in memory knows everything. A snapshot knows what it was
+ * asked to read and found: a mask the kernel does not have, or that was
+ * not asked for, keeps the value apmatrix_host_new() gives it and is not
+ * known. A QCI mask reading `not supported` is known and empty (the kernel
+ * then passes nothing through).
+ * @param host the host
+ * @return enum apmatrix_host_part bits
+ * @since 0.1
+ */
+unsigned int apmatrix_host_get_known(const struct apmatrix_host *host);
+
+/** @brief What the kernel has. @since 0.1 */
+enum apmatrix_feature {
+	/** the AP bus has QCI: the configuration masks are not `not supported` */
+	APMATRIX_FEATURE_QCI = 1,
+	/** `APXA` in the bus `features` (256 adapters and domains) */
+	APMATRIX_FEATURE_APXA = 2,
+	/** `APSC` in the bus `features` */
+	APMATRIX_FEATURE_APSC = 4,
+	/** `QACT` in the bus `features` */
+	APMATRIX_FEATURE_QACT = 8,
+	/** `RC8A` in the bus `features` */
+	APMATRIX_FEATURE_RC8A = 16,
+	/** `APSB` in the bus `features` */
+	APMATRIX_FEATURE_APSB = 32,
+	/** vfio_ap is loaded: `devices/vfio_ap/matrix` exists */
+	APMATRIX_FEATURE_VFIO_AP = 64,
+	/** `guest_matrix` in the matrix `features` */
+	APMATRIX_FEATURE_GUEST_MATRIX = 128,
+	/** `hotplug` in the matrix `features` */
+	APMATRIX_FEATURE_HOTPLUG = 256,
+	/** `ap_config` in the matrix `features` */
+	APMATRIX_FEATURE_AP_CONFIG = 512,
+	/** queues have `driver_override` (Linux 6.19 and later) */
+	APMATRIX_FEATURE_DRIVER_OVERRIDE = 1024
+};
+
+/**
+ * @brief Whether the kernel has a feature.
+ * @param host the host
+ * @param feature one enum apmatrix_feature value
+ * @return 1 or 0, -ENODATA when it is not known (the `features` file is
+ *         missing, vfio_ap is not loaded for the matrix features, no queue
+ *         was read for APMATRIX_FEATURE_DRIVER_OVERRIDE, or a host built in
+ *         memory that was not told), -EINVAL for anything but one known bit
+ * @since 0.1
+ */
+int apmatrix_host_has_feature(const struct apmatrix_host *host,
+                              unsigned int feature);
+
+/**
+ * @brief Record whether the kernel has a feature (for hosts built in
+ * memory).
+ * @param host the host
+ * @param feature one enum apmatrix_feature value
+ * @param on 1 or 0
+ * @return 0, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_set_feature(struct apmatrix_host *host, unsigned int feature,
+                              int on);
+
+/**
+ * @brief The bus `bindings`: bound and total queue and card devices.
+ * @param host the host
+ * @param[out] bound the bound devices (may be NULL)
+ * @param[out] total all devices (may be NULL)
+ * @return 1 when the kernel says `(complete)`, 0 when not, -ENODATA when
+ *         unknown (then nothing is written), -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_get_bindings(const struct apmatrix_host *host,
+                               unsigned int *bound, unsigned int *total);
+
+/**
+ * @brief Whether the host hands out queues by per-queue `driver_override`
+ * (Linux 6.19 and later) instead of `apmask`/`aqmask`: some queue has a
+ * non-empty override. The two schemes exclude each other: the kernel takes
+ * an override only while both masks are all ones, and refuses mask changes
+ * while an override is set.
+ * @param host the host
+ * @return 1 or 0 (also for kernels without overrides), -ENODATA when the
+ *         queues were not read, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_uses_driver_override(const struct apmatrix_host *host);
+
+/**
+ * @brief Iterate the cards: the smallest adapter ID with a card that is at
+ * least @p from.
+ * @param host the host
+ * @param from where to start, 0 to 256
+ * @return the adapter ID, or -ENOENT when there is none, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_next_card(const struct apmatrix_host *host,
+                            unsigned int from);
+
+/**
+ * @brief Iterate the queues adapter-major: the smallest APQN with a queue
+ * that is at least @p from.
+ * @param host the host
+ * @param from where to start, 0 to 65536
+ * @return the APQN, or -ENOENT when there is none, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_host_next_queue(const struct apmatrix_host *host,
+                             unsigned int from);
+
+/** @brief A copy of what a host knows about one card. @since 0.1 */
+struct apmatrix_card_info;
+/** @brief A copy of what a host knows about one queue. @since 0.1 */
+struct apmatrix_queue_info;
+
+/**
+ * @brief What the host knows about a card, as a new object (a copy: later
+ * changes of the host do not show in it).
+ * @param host the host
+ * @param adapter 0 to 255
+ * @param[out] ret the new info object
+ * @return 0, or -ENOENT when there is no such card, -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_host_get_card_info(const struct apmatrix_host *host,
+                                unsigned int adapter,
+                                struct apmatrix_card_info **ret);
+
+/**
+ * @brief Take a reference.
+ * @param info the info object, or NULL
+ * @return @p info
+ * @since 0.1
+ */
+struct apmatrix_card_info *
+apmatrix_card_info_ref(struct apmatrix_card_info *info);
+
+/**
+ * @brief Drop a reference.
+ * @param info the info object, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_card_info *
+apmatrix_card_info_unref(struct apmatrix_card_info *info);
+
+/**
+ * @brief The adapter ID.
+ * @param info the info object
+ * @return 0 to 255, or -EINVAL for NULL
+ * @since 0.1
+ */
+int apmatrix_card_info_get_adapter(const struct apmatrix_card_info *info);
+
+/**
+ * @brief `hwtype`: the type the kernel treats the card as (10 = CEX4 ...
+ * 14 = CEX8).
+ * @param info the info object
+ * @return the type, or -ENODATA, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_card_info_get_hwtype(const struct apmatrix_card_info *info);
+
+/**
+ * @brief `raw_hwtype`: the type the hardware reports (above `hwtype` on
+ * cards newer than the kernel).
+ * @param info the info object
+ * @return the type, or -ENODATA, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_card_info_get_raw_hwtype(const struct apmatrix_card_info *info);
+
+/**
+ * @brief `type`, for example `CEX8C` (written by the host driver `cex4card`
+ * only while it is bound).
+ * @param info the info object
+ * @return the text, valid as long as @p info, or NULL when unknown
+ * @since 0.1
+ */
+const char *apmatrix_card_info_get_type(const struct apmatrix_card_info *info);
+
+/**
+ * @brief The mode. Derived as the kernel derives its `MODE=` uevent and
+ * lszcrypt its mode column: from the card's `ap_functions` (accelerator
+ * bit 4, else CCA bit 3, else EP11 bit 5, bit 0 leftmost); without them from
+ * the last letter of `type` (`A`, `C`, `P`).
+ * @param info the info object
+ * @return an enum apmatrix_card_mode value, or -ENODATA, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_card_info_get_mode(const struct apmatrix_card_info *info);
+
+/**
+ * @brief `ap_functions`, the facility bits of the card.
+ * @param info the info object
+ * @param[out] ret the bits (bit 0 is 0x80000000)
+ * @return 0, or -ENODATA (nothing written), -EINVAL
+ * @since 0.1
+ */
+int apmatrix_card_info_get_functions(const struct apmatrix_card_info *info,
+                                     unsigned int *ret);
+
+/**
+ * @brief `online` (set by the host driver; missing while it is not bound).
+ * @param info the info object
+ * @return 1 or 0, or -ENODATA, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_card_info_get_online(const struct apmatrix_card_info *info);
+
+/**
+ * @brief `config`: whether the adapter is configured.
+ * @param info the info object
+ * @return 1 or 0, or -ENODATA, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_card_info_get_config(const struct apmatrix_card_info *info);
+
+/**
+ * @brief `chkstop`: whether the adapter is check-stopped.
+ * @param info the info object
+ * @return 1 or 0, or -ENODATA, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_card_info_get_chkstop(const struct apmatrix_card_info *info);
+
+/**
+ * @brief Number of queues the card has in the host.
+ * @param info the info object
+ * @return 0 to 256
+ * @since 0.1
+ */
+unsigned int
+apmatrix_card_info_get_queue_count(const struct apmatrix_card_info *info);
+
+/**
+ * @brief What the host knows about a queue, as a new object (a copy).
+ * @param host the host
+ * @param apqn the queue
+ * @param[out] ret the new info object
+ * @return 0, or -ENOENT when there is no such queue, -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_host_get_queue_info(const struct apmatrix_host *host,
+                                 unsigned int apqn,
+                                 struct apmatrix_queue_info **ret);
+
+/**
+ * @brief Take a reference.
+ * @param info the info object, or NULL
+ * @return @p info
+ * @since 0.1
+ */
+struct apmatrix_queue_info *
+apmatrix_queue_info_ref(struct apmatrix_queue_info *info);
+
+/**
+ * @brief Drop a reference.
+ * @param info the info object, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_queue_info *
+apmatrix_queue_info_unref(struct apmatrix_queue_info *info);
+
+/**
+ * @brief The APQN.
+ * @param info the info object
+ * @return the APQN, or -EINVAL for NULL
+ * @since 0.1
+ */
+int apmatrix_queue_info_get_apqn(const struct apmatrix_queue_info *info);
+
+/**
+ * @brief The driver the queue is bound to: `vfio_ap`, any other driver
+ * (the zcrypt host drivers, `cex4queue`), or none.
+ * @param info the info object
+ * @return an enum apmatrix_driver value, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_queue_info_get_driver(const struct apmatrix_queue_info *info);
+
+/**
+ * @brief `online` (only while a host driver is bound).
+ * @param info the info object
+ * @return 1 or 0, or -ENODATA, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_queue_info_get_online(const struct apmatrix_queue_info *info);
+
+/**
+ * @brief `config`: whether the queue is configured.
+ * @param info the info object
+ * @return 1 or 0, or -ENODATA, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_queue_info_get_config(const struct apmatrix_queue_info *info);
+
+/**
+ * @brief `chkstop`: whether the queue is check-stopped.
+ * @param info the info object
+ * @return 1 or 0, or -ENODATA, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_queue_info_get_chkstop(const struct apmatrix_queue_info *info);
+
+/** @brief The vfio_ap `status` of a queue. @since 0.1 */
+enum apmatrix_queue_status {
+	APMATRIX_QUEUE_UNASSIGNED = 1, /**< `unassigned`: no mdev has it */
+	APMATRIX_QUEUE_ASSIGNED = 2,   /**< `assigned`: not in a running guest */
+	APMATRIX_QUEUE_IN_USE = 3      /**< `in use`: in a running guest */
+};
+
+/**
+ * @brief The vfio_ap `status` (only while vfio_ap is bound).
+ * @param info the info object
+ * @return an enum apmatrix_queue_status value, or -ENODATA, -EINVAL
+ * @since 0.1
+ */
+int apmatrix_queue_info_get_status(const struct apmatrix_queue_info *info);
+
+/**
+ * @brief `driver_override` (Linux 6.19 and later; read only when both
+ * masks are all ones, as no override can exist otherwise).
+ * @param info the info object
+ * @return the driver name, "" when none is set, or NULL when unknown;
+ *         valid as long as @p info
+ * @since 0.1
+ */
+const char *
+apmatrix_queue_info_get_driver_override(const struct apmatrix_queue_info *info);
+
+/**
+ * @brief Number of live mediated devices the host holds.
+ * @param host the host
+ * @return the count
+ * @since 0.1
+ */
+unsigned int apmatrix_host_get_mdev_count(const struct apmatrix_host *host);
+
+/**
+ * @brief One live mediated device. A snapshot holds them in UUID order,
+ * each with a LIVE configuration (the assigned matrix) and, when the
+ * kernel reports it, a GUEST one (`guest_matrix`: adapters and usage
+ * domains; the kernel does not print the guest's control domains).
+ * @param host the host
+ * @param index 0 to count - 1
+ * @return the mdev, owned by the host (take a reference to keep it), or
+ *         NULL for an index out of range
+ * @since 0.1
+ */
+struct apmatrix_mdev *apmatrix_host_get_mdev(struct apmatrix_host *host,
+                                             unsigned int index);
+
+/**
+ * @brief Add a live mediated device to a host built in memory (a reference
+ * is taken; mdevs are kept in UUID order).
+ * @param host the host
+ * @param mdev the mdev
+ * @return 0, or -EEXIST when the host has that UUID, -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_host_add_mdev(struct apmatrix_host *host,
+                           struct apmatrix_mdev *mdev);
 
 /** @} */
 

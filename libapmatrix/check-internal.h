@@ -12,11 +12,35 @@
 
 #define APMATRIX_UUID_LEN 36
 
+/* Which properties of a card or queue a host knows (state bits first). */
+#define APMATRIX_KNOWN_STATE                                                \
+	(APMATRIX_STATE_ONLINE | APMATRIX_STATE_CONFIG | APMATRIX_STATE_CHKSTOP)
+#define APMATRIX_KNOWN_FUNCTIONS 0x08
+
+#define APMATRIX_HOST_ALL_PARTS 0xffu
+#define APMATRIX_ALL_FEATURES 0x7ffu
+
 struct apmatrix_card {
 	uint8_t present;
-	uint8_t mode;
-	uint8_t state;
-	uint8_t hwtype;
+	uint8_t mode;   /* enum apmatrix_card_mode */
+	uint8_t state;  /* enum apmatrix_state */
+	uint8_t known;  /* APMATRIX_KNOWN_* */
+	int16_t hwtype; /* -1: unknown */
+	int16_t raw_hwtype;
+	uint32_t functions;
+	char type[16]; /* "" unknown */
+};
+
+/* Queue driver_override: not read, none, or an index into host->overrides. */
+#define APMATRIX_OVERRIDE_UNKNOWN 0
+#define APMATRIX_OVERRIDE_NONE 1
+#define APMATRIX_OVERRIDE_FIRST 2
+
+struct apmatrix_queue {
+	uint8_t state;    /* enum apmatrix_state */
+	uint8_t known;    /* APMATRIX_KNOWN_STATE bits */
+	uint8_t status;   /* enum apmatrix_queue_status, 0 unknown */
+	uint8_t override; /* APMATRIX_OVERRIDE_* */
 };
 
 /*
@@ -27,6 +51,13 @@ struct apmatrix_card {
 struct apmatrix_host {
 	int refcount;
 	struct apmatrix_ctx *ctx;
+	unsigned int known;          /* enum apmatrix_host_part */
+	unsigned int features;       /* enum apmatrix_feature */
+	unsigned int features_known; /* the same bits */
+	int bindings_complete;       /* -1: unknown */
+	unsigned int bindings_bound;
+	unsigned int bindings_total;
+	int uses_override; /* -1: unknown */
 	unsigned int max_adapter_id;
 	unsigned int max_domain_id;
 	struct apmatrix_idset adapter_mask;
@@ -38,8 +69,15 @@ struct apmatrix_host {
 	struct apmatrix_bits queues[APMATRIX_MAX_IDS]; /* queue exists */
 	struct apmatrix_bits vfio[APMATRIX_MAX_IDS];   /* bound to vfio_ap */
 	struct apmatrix_bits
-		deflt[APMATRIX_MAX_IDS];         /* bound to a host driver */
-	uint8_t queue_state[APMATRIX_MAX_APQNS]; /* enum apmatrix_state */
+		deflt[APMATRIX_MAX_IDS]; /* bound to a host driver */
+	struct apmatrix_queue queue_info[APMATRIX_MAX_APQNS];
+	/* The distinct driver_override names, few in practice. */
+	unsigned int override_count;
+	char **overrides;
+	/* Live mdevs, in UUID order. */
+	unsigned int mdev_count;
+	unsigned int mdev_alloc;
+	struct apmatrix_mdev **mdevs;
 };
 
 /* The slots of an mdev's configurations, in role order. */
@@ -141,6 +179,13 @@ struct apmatrix_report {
 	/* Findings are allocated in blocks, not one by one. */
 	struct apmatrix_finding_block *blocks;
 };
+
+/* host.c: append a live mdev to a snapshot being read (UUIDs ascending). */
+int apmatrix_host_append_mdev(struct apmatrix_host *host,
+			      struct apmatrix_mdev *mdev);
+/* host.c: the override index for a driver_override text ("" = none). */
+int apmatrix_host_intern_override(struct apmatrix_host *host,
+				  const char *name);
 
 /* report.c: building a report (used by check.c). */
 int apmatrix_report_new_internal(struct apmatrix_ctx *ctx,

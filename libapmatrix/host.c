@@ -24,6 +24,7 @@ APMATRIX_EXPORT int apmatrix_host_new(struct apmatrix_ctx *ctx,
 {
 	struct apmatrix_host *host;
 
+	apmatrix_diag_clear(ctx);
 	if (!ctx || !ret)
 		return apmatrix_diag(ctx, -EINVAL, "host_new: NULL argument");
 	host = calloc(1, sizeof(*host));
@@ -31,6 +32,8 @@ APMATRIX_EXPORT int apmatrix_host_new(struct apmatrix_ctx *ctx,
 		return apmatrix_diag(ctx, -ENOMEM, "host_new: out of memory");
 	host->refcount = 1;
 	host->ctx = apmatrix_ref(ctx);
+	host->known = APMATRIX_HOST_ALL_PARTS;
+	host->bindings_complete = -1;
 	host->max_adapter_id = APMATRIX_MAX_IDS - 1;
 	host->max_domain_id = APMATRIX_MAX_IDS - 1;
 	apmatrix_idset_init_embedded(&host->adapter_mask, ctx, host,
@@ -62,6 +65,12 @@ apmatrix_host_unref(struct apmatrix_host *host)
 {
 	if (!host || --host->refcount > 0)
 		return NULL;
+	for (unsigned int i = 0; i < host->mdev_count; i++)
+		apmatrix_mdev_unref(host->mdevs[i]);
+	free(host->mdevs);
+	for (unsigned int i = 0; i < host->override_count; i++)
+		free(host->overrides[i]);
+	free(host->overrides);
 	apmatrix_unref(host->ctx);
 	free(host);
 	return NULL;
@@ -159,10 +168,13 @@ APMATRIX_EXPORT int apmatrix_host_add_card(struct apmatrix_host *host,
 				     "card %02x: unknown state bits 0x%x",
 				     adapter, state);
 	card = &host->cards[adapter];
+	memset(card, 0, sizeof(*card));
 	card->present = 1;
-	card->hwtype = (uint8_t)hwtype;
+	card->hwtype = (int16_t)hwtype;
+	card->raw_hwtype = -1;
 	card->mode = (uint8_t)mode;
 	card->state = (uint8_t)state;
+	card->known = APMATRIX_KNOWN_STATE;
 	bits_set(&host->adapter_mask.bits, adapter);
 	return 0;
 }
@@ -191,8 +203,8 @@ APMATRIX_EXPORT int apmatrix_host_remove_card(struct apmatrix_host *host,
 	memset(&host->queues[adapter], 0, sizeof(host->queues[adapter]));
 	memset(&host->vfio[adapter], 0, sizeof(host->vfio[adapter]));
 	memset(&host->deflt[adapter], 0, sizeof(host->deflt[adapter]));
-	memset(&host->queue_state[APMATRIX_APQN(adapter, 0)], 0,
-	       APMATRIX_MAX_IDS);
+	memset(&host->queue_info[APMATRIX_APQN(adapter, 0)], 0,
+	       APMATRIX_MAX_IDS * sizeof(host->queue_info[0]));
 	return 0;
 }
 
@@ -201,33 +213,6 @@ APMATRIX_EXPORT int apmatrix_host_has_card(const struct apmatrix_host *host,
 {
 	return host && adapter < APMATRIX_MAX_IDS &&
 	       host->cards[adapter].present;
-}
-
-APMATRIX_EXPORT int
-apmatrix_host_get_card_hwtype(const struct apmatrix_host *host,
-			      unsigned int adapter)
-{
-	int r = card_lookup(host, adapter);
-
-	return r < 0 ? r : host->cards[adapter].hwtype;
-}
-
-APMATRIX_EXPORT int
-apmatrix_host_get_card_mode(const struct apmatrix_host *host,
-			    unsigned int adapter)
-{
-	int r = card_lookup(host, adapter);
-
-	return r < 0 ? r : host->cards[adapter].mode;
-}
-
-APMATRIX_EXPORT int
-apmatrix_host_get_card_state(const struct apmatrix_host *host,
-			     unsigned int adapter)
-{
-	int r = card_lookup(host, adapter);
-
-	return r < 0 ? r : host->cards[adapter].state;
 }
 
 APMATRIX_EXPORT int apmatrix_host_set_card_state(struct apmatrix_host *host,
@@ -245,6 +230,7 @@ APMATRIX_EXPORT int apmatrix_host_set_card_state(struct apmatrix_host *host,
 				     "card %02x: unknown state bits 0x%x",
 				     adapter, state);
 	host->cards[adapter].state = (uint8_t)state;
+	host->cards[adapter].known |= APMATRIX_KNOWN_STATE;
 	return 0;
 }
 
@@ -287,7 +273,9 @@ APMATRIX_EXPORT int apmatrix_host_add_queue(struct apmatrix_host *host,
 				     "queue %02x.%04x: no card %02x", a, d, a);
 	bits_set(&host->queues[a], d);
 	queue_bind(host, a, d, driver);
-	host->queue_state[apqn] = (uint8_t)state;
+	memset(&host->queue_info[apqn], 0, sizeof(host->queue_info[apqn]));
+	host->queue_info[apqn].state = (uint8_t)state;
+	host->queue_info[apqn].known = APMATRIX_KNOWN_STATE;
 	bits_set(&host->usage_mask.bits, d);
 	return 0;
 }
@@ -318,7 +306,7 @@ APMATRIX_EXPORT int apmatrix_host_remove_queue(struct apmatrix_host *host,
 		return r;
 	bits_clear(&host->queues[a], d);
 	queue_bind(host, a, d, APMATRIX_DRIVER_NONE);
-	host->queue_state[apqn] = 0;
+	memset(&host->queue_info[apqn], 0, sizeof(host->queue_info[apqn]));
 	return 0;
 }
 
@@ -328,23 +316,6 @@ APMATRIX_EXPORT int apmatrix_host_has_queue(const struct apmatrix_host *host,
 	return host && apqn < APMATRIX_MAX_APQNS &&
 	       bits_test(&host->queues[APMATRIX_APQN_ADAPTER(apqn)],
 			 APMATRIX_APQN_DOMAIN(apqn));
-}
-
-APMATRIX_EXPORT int
-apmatrix_host_get_queue_driver(const struct apmatrix_host *host,
-			       unsigned int apqn)
-{
-	unsigned int a = APMATRIX_APQN_ADAPTER(apqn);
-	unsigned int d = APMATRIX_APQN_DOMAIN(apqn);
-	int r = queue_lookup(host, apqn);
-
-	if (r < 0)
-		return r;
-	if (bits_test(&host->vfio[a], d))
-		return APMATRIX_DRIVER_VFIO_AP;
-	if (bits_test(&host->deflt[a], d))
-		return APMATRIX_DRIVER_DEFAULT;
-	return APMATRIX_DRIVER_NONE;
 }
 
 APMATRIX_EXPORT int apmatrix_host_set_queue_driver(struct apmatrix_host *host,
@@ -425,5 +396,205 @@ apmatrix_host_predict_guest_matrix(const struct apmatrix_host *host,
 	m->domains.bits = aqm;
 	m->controls.bits = adm;
 	*ret = m;
+	return 0;
+}
+
+APMATRIX_EXPORT unsigned int
+apmatrix_host_get_known(const struct apmatrix_host *host)
+{
+	return host ? host->known : 0;
+}
+
+/* One known feature bit. */
+static int feature_ok(unsigned int feature)
+{
+	return feature && (feature & (feature - 1)) == 0 &&
+	       (feature & ~APMATRIX_ALL_FEATURES) == 0;
+}
+
+APMATRIX_EXPORT int apmatrix_host_has_feature(const struct apmatrix_host *host,
+					      unsigned int feature)
+{
+	if (!host || !feature_ok(feature))
+		return -EINVAL;
+	if (!(host->features_known & feature))
+		return -ENODATA;
+	return (host->features & feature) != 0;
+}
+
+APMATRIX_EXPORT int apmatrix_host_set_feature(struct apmatrix_host *host,
+					      unsigned int feature, int on)
+{
+	if (!host)
+		return -EINVAL;
+	apmatrix_diag_clear(host->ctx);
+	if (!feature_ok(feature))
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "host_set_feature: 0x%x is not one "
+				     "feature bit",
+				     feature);
+	if (on != 0 && on != 1)
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "host_set_feature: value %d is not 0 or 1",
+				     on);
+	host->features_known |= feature;
+	if (on)
+		host->features |= feature;
+	else
+		host->features &= ~feature;
+	return 0;
+}
+
+APMATRIX_EXPORT int apmatrix_host_get_bindings(const struct apmatrix_host *host,
+					       unsigned int *bound,
+					       unsigned int *total)
+{
+	if (!host)
+		return -EINVAL;
+	if (host->bindings_complete < 0)
+		return -ENODATA;
+	if (bound)
+		*bound = host->bindings_bound;
+	if (total)
+		*total = host->bindings_total;
+	return host->bindings_complete;
+}
+
+APMATRIX_EXPORT int
+apmatrix_host_uses_driver_override(const struct apmatrix_host *host)
+{
+	if (!host)
+		return -EINVAL;
+	if (!(host->known & APMATRIX_HOST_DEVICES))
+		return -ENODATA;
+	for (unsigned int apqn = 0; apqn < APMATRIX_MAX_APQNS; apqn++) {
+		unsigned int o = host->queue_info[apqn].override;
+
+		if (o >= APMATRIX_OVERRIDE_FIRST)
+			return 1;
+	}
+	return 0;
+}
+
+int apmatrix_host_intern_override(struct apmatrix_host *host, const char *name)
+{
+	char **grown;
+
+	if (!name[0])
+		return APMATRIX_OVERRIDE_NONE;
+	for (unsigned int i = 0; i < host->override_count; i++)
+		if (strcmp(host->overrides[i], name) == 0)
+			return (int)(APMATRIX_OVERRIDE_FIRST + i);
+	/* The index is kept in a byte. */
+	if (host->override_count >= 255 - APMATRIX_OVERRIDE_FIRST)
+		return -ENOSPC;
+	grown = realloc(host->overrides,
+			(host->override_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	host->overrides = grown;
+	grown[host->override_count] = strdup(name);
+	if (!grown[host->override_count])
+		return -ENOMEM;
+	return (int)(APMATRIX_OVERRIDE_FIRST + host->override_count++);
+}
+
+APMATRIX_EXPORT int apmatrix_host_next_card(const struct apmatrix_host *host,
+					    unsigned int from)
+{
+	if (!host || from > APMATRIX_MAX_IDS)
+		return -EINVAL;
+	for (unsigned int a = from; a < APMATRIX_MAX_IDS; a++)
+		if (host->cards[a].present)
+			return (int)a;
+	return -ENOENT;
+}
+
+APMATRIX_EXPORT int apmatrix_host_next_queue(const struct apmatrix_host *host,
+					     unsigned int from)
+{
+	if (!host || from > APMATRIX_MAX_APQNS)
+		return -EINVAL;
+	for (unsigned int a = APMATRIX_APQN_ADAPTER(from);
+	     from < APMATRIX_MAX_APQNS && a < APMATRIX_MAX_IDS; a++) {
+		unsigned int d0 = a == APMATRIX_APQN_ADAPTER(from)
+					  ? APMATRIX_APQN_DOMAIN(from)
+					  : 0;
+		int d = bits_next(&host->queues[a], d0);
+
+		if (d >= 0)
+			return (int)APMATRIX_APQN(a, (unsigned int)d);
+	}
+	return -ENOENT;
+}
+
+APMATRIX_EXPORT unsigned int
+apmatrix_host_get_mdev_count(const struct apmatrix_host *host)
+{
+	return host ? host->mdev_count : 0;
+}
+
+APMATRIX_EXPORT struct apmatrix_mdev *
+apmatrix_host_get_mdev(struct apmatrix_host *host, unsigned int index)
+{
+	if (!host || index >= host->mdev_count)
+		return NULL;
+	return host->mdevs[index];
+}
+
+static int mdev_insert(struct apmatrix_host *host, unsigned int at,
+		       struct apmatrix_mdev *mdev)
+{
+	if (host->mdev_count == host->mdev_alloc) {
+		unsigned int n = host->mdev_alloc ? 2 * host->mdev_alloc : 8;
+		struct apmatrix_mdev **grown =
+			realloc(host->mdevs, n * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		host->mdevs = grown;
+		host->mdev_alloc = n;
+	}
+	memmove(&host->mdevs[at + 1], &host->mdevs[at],
+		(host->mdev_count - at) * sizeof(host->mdevs[0]));
+	host->mdevs[at] = apmatrix_mdev_ref(mdev);
+	host->mdev_count++;
+	return 0;
+}
+
+int apmatrix_host_append_mdev(struct apmatrix_host *host,
+			      struct apmatrix_mdev *mdev)
+{
+	return mdev_insert(host, host->mdev_count, mdev);
+}
+
+APMATRIX_EXPORT int apmatrix_host_add_mdev(struct apmatrix_host *host,
+					   struct apmatrix_mdev *mdev)
+{
+	unsigned int lo = 0, hi;
+
+	if (!host)
+		return -EINVAL;
+	apmatrix_diag_clear(host->ctx);
+	if (!mdev)
+		return apmatrix_diag(host->ctx, -EINVAL,
+				     "host_add_mdev: NULL mdev");
+	hi = host->mdev_count;
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+		int c = strcmp(host->mdevs[mid]->uuid, mdev->uuid);
+
+		if (c == 0)
+			return apmatrix_diag(host->ctx, -EEXIST,
+					     "host already has mdev %s",
+					     mdev->uuid);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (mdev_insert(host, lo, mdev) < 0)
+		return apmatrix_diag(host->ctx, -ENOMEM,
+				     "host_add_mdev: out of memory");
 	return 0;
 }

@@ -726,7 +726,7 @@ static int predicted_host(struct apmatrix_plan *p,
 	h->control_mask.bits = host->control_mask.bits;
 	memcpy(h->cards, host->cards, sizeof(h->cards));
 	memcpy(h->queues, host->queues, sizeof(h->queues));
-	memcpy(h->queue_state, host->queue_state, sizeof(h->queue_state));
+	memcpy(h->queue_info, host->queue_info, sizeof(h->queue_info));
 	h->apmask.bits = p->after.apmask;
 	h->aqmask.bits = p->after.aqmask;
 	r = apmatrix_host_bind_by_masks(h);
