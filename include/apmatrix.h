@@ -2420,6 +2420,291 @@ apmatrix_result_get_plan(const struct apmatrix_result *result);
 
 /** @} */
 
+/**
+ * @defgroup store Persistent configuration
+ * What survives a reboot, in the files the peers read: mdevctl's
+ * definitions `mdevctl.d/matrix/<uuid>` and chzdev's
+ * `udev/rules.d/41-ap.rules` (the host masks set at boot before vfio_ap
+ * binds), both below the context's etc root.
+ *
+ * A store is a snapshot read from those files. Definitions are written
+ * byte for byte as mdevctl 1.2.0 writes them (two-space JSON, keys
+ * `mdev_type`, `start`, `attrs`, values as strings, no trailing newline),
+ * so mdevctl, libvirt and ap-check read ours and we read theirs. A
+ * definition's attributes are applied in order as the kernel applies them
+ * on `mdevctl start` (assign and unassign of each kind with base-0 numbers,
+ * `ap_config` replacing all three sets); attributes that are not part of
+ * the matrix are kept and written back unchanged.
+ *
+ * Reading never fails because of one bad file: the file is left out and
+ * reported in the store's error list (file, position, reason). Writing
+ * changes only matrix definitions and the rules file, each replaced
+ * atomically (temporary file, fsync, rename, fsync of the directory, so a
+ * crash leaves the old or the new content), never through a symlink, and
+ * keeping the mode of a file it replaces (a new one gets 0666 minus the
+ * umask, as mdevctl). Each write takes the s390apconfig lock for itself
+ * unless the caller holds it (APMATRIX_STORE_LOCKED), which is how a
+ * check-then-write stays atomic: take the lock, read and check, write.
+ * @{
+ */
+
+/** @brief A snapshot of the persistent configuration. @since 0.1 */
+struct apmatrix_store;
+
+/** @brief Flags of the store's write calls. @since 0.1 */
+enum apmatrix_store_flags {
+	/** The caller (or the mdevctl that runs it as a callout) holds the
+	 *  s390apconfig lock: do not take it. */
+	APMATRIX_STORE_LOCKED = 1,
+	/** apmatrix_store_format_definition(): one line, as mdevctl hands a
+	 *  definition to its callouts. */
+	APMATRIX_STORE_COMPACT = 2
+};
+
+/**
+ * @brief Read the definitions and the persistent masks.
+ *
+ * Files that cannot be used are listed by apmatrix_store_get_error() and
+ * left out; the call still succeeds (with a warning diagnostic naming the
+ * first problem). A missing directory or rules file is an empty store.
+ * @param ctx the context (its etc root)
+ * @param flags 0
+ * @param[out] ret the new store
+ * @return 0, or -EINVAL, -ENOMEM, or the errno of opening the etc root
+ * @since 0.1
+ */
+int apmatrix_store_read(struct apmatrix_ctx *ctx, unsigned int flags,
+                        struct apmatrix_store **ret);
+
+/**
+ * @brief Take a reference.
+ * @param store the store, or NULL
+ * @return @p store
+ * @since 0.1
+ */
+struct apmatrix_store *apmatrix_store_ref(struct apmatrix_store *store);
+
+/**
+ * @brief Drop a reference; the last one frees the store and its mdevs.
+ * @param store the store, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_store *apmatrix_store_unref(struct apmatrix_store *store);
+
+/**
+ * @brief The context of a store.
+ * @param store the store
+ * @return the context (no new reference), or NULL
+ * @since 0.1
+ */
+struct apmatrix_ctx *apmatrix_store_get_ctx(const struct apmatrix_store *store);
+
+/**
+ * @brief Number of definitions.
+ * @param store the store
+ * @return the count (0 for NULL)
+ * @since 0.1
+ */
+unsigned int apmatrix_store_get_mdev_count(const struct apmatrix_store *store);
+
+/**
+ * @brief One definition, in UUID order (as mdevctl lists them).
+ *
+ * The mdev has the APMATRIX_ROLE_DEFINED configuration and its start mode.
+ * @param store the store
+ * @param index 0 to count - 1
+ * @return the mdev, owned by the store and valid until the store changes
+ *         that definition or is freed (take a reference to keep it), or
+ *         NULL for an index out of range
+ * @since 0.1
+ */
+struct apmatrix_mdev *apmatrix_store_get_mdev(struct apmatrix_store *store,
+                                              unsigned int index);
+
+/**
+ * @brief The definition of one UUID.
+ * @param store the store
+ * @param uuid the UUID (either case)
+ * @return the mdev as for apmatrix_store_get_mdev(), or NULL when that UUID
+ *         is not defined
+ * @since 0.1
+ */
+struct apmatrix_mdev *apmatrix_store_find_mdev(struct apmatrix_store *store,
+                                               const char *uuid);
+
+/**
+ * @brief Number of problems found while reading.
+ * @param store the store
+ * @return the count (0 for NULL)
+ * @since 0.1
+ */
+unsigned int apmatrix_store_get_error_count(const struct apmatrix_store *store);
+
+/**
+ * @brief One problem found while reading: the file, the position (`line L,
+ * column C` or `attrs[N]`) and the reason, on one line, for example
+ * `"mdevctl.d/matrix/<uuid>": line 1, column 13: unexpected end of file`.
+ * @param store the store
+ * @param index 0 to count - 1
+ * @return the message, valid as long as the store, or NULL out of range
+ * @since 0.1
+ */
+const char *apmatrix_store_get_error(const struct apmatrix_store *store,
+                                     unsigned int index);
+
+/**
+ * @brief The file of one problem, relative to the etc root
+ * (`mdevctl.d/matrix/<name>` or `udev/rules.d/41-ap.rules`).
+ * @param store the store
+ * @param index 0 to count - 1
+ * @return the path, valid as long as the store, or NULL out of range
+ * @since 0.1
+ */
+const char *apmatrix_store_get_error_file(const struct apmatrix_store *store,
+                                          unsigned int index);
+
+/**
+ * @brief The severity of one problem: APMATRIX_SEVERITY_ERROR when the file
+ * or an attribute is left out (mdevctl would fail on it),
+ * APMATRIX_SEVERITY_WARNING for what loads but surprises (an octal ID, an
+ * unknown attribute, a symlink mdevctl ignores too), APMATRIX_SEVERITY_INFO
+ * for files that are not definitions.
+ * @param store the store
+ * @param index 0 to count - 1
+ * @return an enum apmatrix_severity value, or -EINVAL out of range
+ * @since 0.1
+ */
+int apmatrix_store_get_error_severity(const struct apmatrix_store *store,
+                                      unsigned int index);
+
+/**
+ * @brief The persistent `apmask` the rules file sets.
+ * @param store the store
+ * @return the mask, owned by the store, or NULL when the rules do not set it
+ *         (then the active mask stays as it is at boot)
+ * @since 0.1
+ */
+const struct apmatrix_idset *
+apmatrix_store_get_persistent_apmask(const struct apmatrix_store *store);
+
+/**
+ * @brief The persistent `aqmask` the rules file sets.
+ * @param store the store
+ * @return as apmatrix_store_get_persistent_apmask()
+ * @since 0.1
+ */
+const struct apmatrix_idset *
+apmatrix_store_get_persistent_aqmask(const struct apmatrix_store *store);
+
+/**
+ * @brief Write a new definition from the mdev's APMATRIX_ROLE_DEFINED
+ * configuration and start mode, as `mdevctl define` would.
+ *
+ * The matrix is written as `assign_adapter` `0xAA`, `assign_domain` and
+ * `assign_control_domain` `0xDDDD` attributes in ascending order (hex, so
+ * no leading zero turns a number octal). The store's snapshot is updated.
+ * @param store the store
+ * @param mdev an mdev with parent `matrix`, type `vfio_ap-passthrough` and
+ *        a definition (read, not kept)
+ * @param flags 0 or APMATRIX_STORE_LOCKED
+ * @return 0, or -EEXIST when that UUID is defined on disk, -EINVAL for an
+ *         mdev without a definition or of another parent or type, -ELOOP
+ *         when a path component is a symlink, -ETIMEDOUT when the lock is
+ *         not free in time, or the errno of the failed file operation
+ *         (the diagnostic names the file)
+ * @since 0.1
+ */
+int apmatrix_store_define(struct apmatrix_store *store,
+                          struct apmatrix_mdev *mdev, unsigned int flags);
+
+/**
+ * @brief Change an existing definition to the mdev's
+ * APMATRIX_ROLE_DEFINED matrix and start mode.
+ *
+ * The file is read again under the lock, so a change made meanwhile by
+ * mdevctl is not lost: attributes that are not part of the matrix stay
+ * where they are, and when the matrix is unchanged the attributes are kept
+ * exactly. Otherwise the matrix attributes are replaced by the canonical
+ * list (see apmatrix_store_define()) at the place of the first one.
+ * @param store the store
+ * @param mdev as for apmatrix_store_define()
+ * @param flags 0 or APMATRIX_STORE_LOCKED
+ * @return 0, or -ENOENT when that UUID is not defined, -EINVAL also when
+ *         the file on disk is not a valid definition (it is left alone),
+ *         and the errors of apmatrix_store_define()
+ * @since 0.1
+ */
+int apmatrix_store_modify(struct apmatrix_store *store,
+                          struct apmatrix_mdev *mdev, unsigned int flags);
+
+/**
+ * @brief Set the start mode of a definition (`mdevctl modify --auto` /
+ * `--manual`); everything else in the file stays.
+ * @param store the store
+ * @param uuid the UUID
+ * @param autostart 1 (auto) or 0 (manual)
+ * @param flags 0 or APMATRIX_STORE_LOCKED
+ * @return as apmatrix_store_modify()
+ * @since 0.1
+ */
+int apmatrix_store_set_autostart(struct apmatrix_store *store,
+                                 const char *uuid, int autostart,
+                                 unsigned int flags);
+
+/**
+ * @brief Remove a definition (`mdevctl undefine`). Only a regular file that
+ * reads as a vfio_ap-passthrough definition is removed.
+ * @param store the store
+ * @param uuid the UUID
+ * @param flags 0 or APMATRIX_STORE_LOCKED
+ * @return as apmatrix_store_modify()
+ * @since 0.1
+ */
+int apmatrix_store_undefine(struct apmatrix_store *store, const char *uuid,
+                            unsigned int flags);
+
+/**
+ * @brief Write the persistent host masks as chzdev writes them
+ * (`chzdev --type ap --persistent apmask=... aqmask=...`).
+ *
+ * A mask given as NULL is not set by the rules (the kernel default stays at
+ * boot); both NULL removes the rules file, as chzdev does when no mask is
+ * set. Checking that the masks take no APQN of an autostart definition is
+ * the caller's (apmatrix_check_add_store()), under the lock.
+ * @param store the store
+ * @param apmask the persistent apmask, or NULL
+ * @param aqmask the persistent aqmask, or NULL
+ * @param flags 0 or APMATRIX_STORE_LOCKED
+ * @return 0, or -EINVAL, -ELOOP, -ETIMEDOUT or the errno of the failed
+ *         file operation
+ * @since 0.1
+ */
+int apmatrix_store_set_persistent_masks(struct apmatrix_store *store,
+                                        const struct apmatrix_idset *apmask,
+                                        const struct apmatrix_idset *aqmask,
+                                        unsigned int flags);
+
+/**
+ * @brief The definition file the store would write for an mdev (for a
+ * defined UUID: with the stored attributes that are not part of the
+ * matrix), without writing it.
+ * @param store the store
+ * @param mdev as for apmatrix_store_define()
+ * @param flags 0, or APMATRIX_STORE_COMPACT for mdevctl's one-line form
+ * @param buf where to write, or NULL when @p size is 0
+ * @param size size of @p buf
+ * @return the length of the whole text (snprintf-style), or -EINVAL,
+ *         -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_store_format_definition(struct apmatrix_store *store,
+                                     struct apmatrix_mdev *mdev,
+                                     unsigned int flags, char *buf,
+                                     size_t size);
+
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif
