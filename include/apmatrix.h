@@ -2477,6 +2477,28 @@ int apmatrix_store_read(struct apmatrix_ctx *ctx, unsigned int flags,
                         struct apmatrix_store **ret);
 
 /**
+ * @brief Read a definition given as text (a file mdevctl wrote, or the
+ * config mdevctl hands a callout on stdin) into a new mdev, as
+ * apmatrix_store_read() reads a file.
+ * @param ctx the context
+ * @param uuid the UUID of the mdev (the text does not carry it)
+ * @param text mdevctl's JSON
+ * @param flags 0
+ * @param[out] ret a new mdev with the APMATRIX_ROLE_DEFINED configuration
+ *        and the start mode
+ * @return 0; the number of warnings (an octal ID, an attribute vfio_ap
+ *         does not have; the diagnostic names the first by `attrs[N]`); or
+ *         -EINVAL for bad JSON (the diagnostic names line and column), a
+ *         definition of another type, or an attribute the kernel would
+ *         refuse (named by `attrs[N]`), -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_store_parse_definition(struct apmatrix_ctx *ctx,
+                                    const char *uuid, const char *text,
+                                    unsigned int flags,
+                                    struct apmatrix_mdev **ret);
+
+/**
  * @brief Take a reference.
  * @param store the store, or NULL
  * @return @p store

@@ -146,7 +146,6 @@ int apmatrix_rules_parse(const char *text, size_t len,
 		while ((r = next_entry(&p, eol, &e)) > 0) {
 			char val[APMATRIX_MASK_LEN + 2];
 			struct apmatrix_bits bits;
-			size_t bad;
 			int which = e.assign ? mask_key(&e) : 0;
 
 			if (!which)
@@ -161,12 +160,12 @@ int apmatrix_rules_parse(const char *text, size_t len,
 			}
 			memcpy(val, e.value, e.value_len);
 			val[e.value_len] = '\0';
-			if (apmatrix_mask_scan(val, &bits, &bad) < 0) {
+			if (apmatrix_mask_parse(NULL, val, val, 0, &bits) < 0) {
 				snprintf(why, why_size,
 					 "line %u, column %zu: %s \"%.66s\" "
 					 "is not a mask",
 					 lineno,
-					 (size_t)(e.value - line) + bad + 1,
+					 (size_t)(e.value - line) + 1,
 					 which == 1 ? "apmask" : "aqmask", val);
 				return -EINVAL;
 			}

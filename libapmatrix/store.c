@@ -1019,3 +1019,79 @@ apmatrix_store_format_definition(struct apmatrix_store *store,
 		return apmatrix_diag(store->ctx, r, "out of memory");
 	return r;
 }
+
+struct parse_warn {
+	struct apmatrix_ctx *ctx;
+	unsigned int count;
+	int error;
+};
+
+static void parse_problem(void *data, int severity, unsigned int index,
+			  const char *what)
+{
+	struct parse_warn *pw = data;
+
+	if (severity == APMATRIX_SEVERITY_ERROR && !pw->error) {
+		pw->error = 1;
+		apmatrix_diag(pw->ctx, -EINVAL, "attrs[%u]: %s", index, what);
+	} else if (!pw->error && pw->count++ == 0) {
+		apmatrix_diag(pw->ctx, 0, "attrs[%u]: %s", index, what);
+	}
+}
+
+APMATRIX_EXPORT int apmatrix_store_parse_definition(struct apmatrix_ctx *ctx,
+						    const char *uuid,
+						    const char *text,
+						    unsigned int flags,
+						    struct apmatrix_mdev **ret)
+{
+	struct parse_warn pw = { ctx, 0, 0 };
+	struct apmatrix_mdev *mdev = NULL;
+	struct apmatrix_def *def = NULL;
+	char why[256];
+	int r;
+
+	if (!ctx || !uuid || !text || !ret)
+		return apmatrix_diag(ctx, -EINVAL,
+				     "store_parse_definition: NULL argument");
+	apmatrix_diag_clear(ctx);
+	if (!apmatrix_flags_ok(flags, 0))
+		return apmatrix_diag(ctx, -EINVAL,
+				     "store_parse_definition: unknown flags "
+				     "0x%x",
+				     flags);
+	r = apmatrix_def_parse(text, strlen(text), &def, why, sizeof(why));
+	if (r < 0)
+		return apmatrix_diag(ctx, r, "definition: %s",
+				     r == -EINVAL ? why : strerror(-r));
+	if (strcmp(def->type, APMATRIX_MDEV_TYPE) != 0) {
+		char q[APMATRIX_QUOTE_SIZE];
+
+		r = apmatrix_diag(ctx, -EINVAL,
+				  "definition: mdev_type %s is not " APMATRIX_MDEV_TYPE,
+				  apmatrix_diag_quote(q, sizeof(q), def->type,
+						      SIZE_MAX));
+		apmatrix_def_free(def);
+		return r;
+	}
+	r = apmatrix_mdev_new(ctx, uuid, &mdev);
+	if (r == 0)
+		r = apmatrix_mdev_add_config(mdev, APMATRIX_ROLE_DEFINED, 0);
+	if (r == 0)
+		r = apmatrix_mdev_set_autostart(mdev, def->autostart);
+	if (r < 0) {
+		apmatrix_def_free(def);
+		apmatrix_mdev_unref(mdev);
+		return r;
+	}
+	apmatrix_def_apply(def,
+			   apmatrix_mdev_get_matrix(mdev, APMATRIX_ROLE_DEFINED),
+			   parse_problem, &pw);
+	apmatrix_def_free(def);
+	if (pw.error) {
+		apmatrix_mdev_unref(mdev);
+		return -EINVAL;
+	}
+	*ret = mdev;
+	return (int)pw.count;
+}

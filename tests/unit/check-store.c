@@ -678,7 +678,7 @@ START_TEST(rules_parse_variants)
 	ck_assert_int_eq(apmatrix_rules_parse("ATTR{apmask}=\"0xzz\"\n", 20, &r,
 					      why, sizeof(why)),
 			 -EINVAL);
-	ck_assert_ptr_nonnull(strstr(why, "line 1, column 17: apmask"));
+	ck_assert_ptr_nonnull(strstr(why, "line 1, column 15: apmask"));
 	ck_assert_int_eq(apmatrix_rules_parse("\n\nGOTO \"x\"\n", 10, &r, why,
 					      sizeof(why)),
 			 -EINVAL);
