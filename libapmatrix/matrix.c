@@ -531,15 +531,13 @@ APMATRIX_EXPORT int apmatrix_matrix_parse(struct apmatrix_matrix *matrix,
 /* ------------------------------------------------------------------ */
 /* Formatting                                                          */
 
-static void put_hex(struct apmatrix_textbuf *tb, unsigned int v,
-		    unsigned int digits)
+/* v as lower-case hex, zero-padded to digits (at most 4) characters. */
+static void hex_digits(char *out, unsigned int v, unsigned int digits)
 {
 	static const char hex[] = "0123456789abcdef";
-	char s[4];
 
 	for (unsigned int i = 0; i < digits; i++)
-		s[i] = hex[(v >> (4 * (digits - 1 - i))) & 0xf];
-	apmatrix_textbuf_put(tb, s, digits);
+		out[i] = hex[(v >> (4 * (digits - 1 - i))) & 0xf];
 }
 
 APMATRIX_EXPORT int apmatrix_matrix_format(const struct apmatrix_matrix *matrix,
@@ -580,32 +578,43 @@ APMATRIX_EXPORT int apmatrix_matrix_format(const struct apmatrix_matrix *matrix,
 		break;
 	}
 	case APMATRIX_MATRIX_SYSFS:
+		/* Each line is put whole: a full matrix has 65,536 of them. */
 		if (!bits_empty(ad) && !bits_empty(dom)) {
+			char line[] = "aa.dddd\n";
+
 			bits_foreach (a, ad) {
+				hex_digits(line, (unsigned int)a, 2);
 				bits_foreach (d, dom) {
-					put_hex(&tb, (unsigned int)a, 2);
-					apmatrix_textbuf_put(&tb, ".", 1);
-					put_hex(&tb, (unsigned int)d, 4);
-					apmatrix_textbuf_put(&tb, "\n", 1);
+					hex_digits(line + 3, (unsigned int)d,
+						   4);
+					apmatrix_textbuf_put(&tb, line,
+							     sizeof(line) - 1);
 				}
 			}
 		} else if (!bits_empty(ad)) {
+			char line[] = "aa.\n";
+
 			bits_foreach (a, ad) {
-				put_hex(&tb, (unsigned int)a, 2);
-				apmatrix_textbuf_put(&tb, ".\n", 2);
+				hex_digits(line, (unsigned int)a, 2);
+				apmatrix_textbuf_put(&tb, line,
+						     sizeof(line) - 1);
 			}
 		} else {
+			char line[] = ".dddd\n";
+
 			bits_foreach (d, dom) {
-				apmatrix_textbuf_put(&tb, ".", 1);
-				put_hex(&tb, (unsigned int)d, 4);
-				apmatrix_textbuf_put(&tb, "\n", 1);
+				hex_digits(line + 1, (unsigned int)d, 4);
+				apmatrix_textbuf_put(&tb, line,
+						     sizeof(line) - 1);
 			}
 		}
 		break;
 	case APMATRIX_MATRIX_CONTROL_DOMAINS:
 		bits_foreach (d, &matrix->controls.bits) {
-			put_hex(&tb, (unsigned int)d, 4);
-			apmatrix_textbuf_put(&tb, "\n", 1);
+			char line[] = "dddd\n";
+
+			hex_digits(line, (unsigned int)d, 4);
+			apmatrix_textbuf_put(&tb, line, sizeof(line) - 1);
 		}
 		break;
 	default:
