@@ -104,6 +104,14 @@ static void vfio_ap_close_device(struct vfio_device *vdev)
 	mutex_unlock(&sim.lock);
 }
 
+/*
+ * The last reference is gone: nobody else can reach @m, so no lock.
+ * vfio_free_device() came with vfio_alloc_device() in v6.1 (commit
+ * cb9ff3f3b84c, "vfio: Add helpers for unifying vfio_device life cycle"),
+ * and .release had to call it; v6.2 removed it (913447d06f03, "vfio:
+ * Remove vfio_free_device") and the core frees the device after .release.
+ * Kernels before v6.1 lack vfio_alloc_device() and are not supported.
+ */
 static void vfio_ap_release_dev(struct vfio_device *vdev)
 {
 	struct ap_matrix_mdev *m =
@@ -111,7 +119,9 @@ static void vfio_ap_release_dev(struct vfio_device *vdev)
 
 	vfio_ap_put_triggers(m);
 	sim_count_free(SIM_CNT_MDEV);
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 	vfio_free_device(vdev);
+#endif
 }
 
 static void vfio_ap_request(struct vfio_device *vdev, unsigned int count)
