@@ -314,19 +314,40 @@ static const struct file_operations ctl_fops = {
 	.llseek = noop_llseek,
 };
 
-int sim_ctl_init(void)
+/* The debugfs directory, mdevs/ and counters: first in, last out. */
+void sim_debugfs_init(void)
 {
 	sim.dbg_root = debugfs_create_dir("vfio_ap_sim", NULL);
 	sim.dbg_mdevs = debugfs_create_dir("mdevs", sim.dbg_root);
-	debugfs_create_file("ctl", 0200, sim.dbg_root, NULL, &ctl_fops);
 	debugfs_create_file("counters", 0444, sim.dbg_root, NULL,
 			    &counters_fops);
-	return sim_fault_init(sim.dbg_root);
 }
 
-void sim_ctl_exit(void)
+void sim_debugfs_exit(void)
 {
 	debugfs_remove_recursive(sim.dbg_root);
 	sim.dbg_root = NULL;
-	sim_fault_exit();
+	sim.dbg_mdevs = NULL;
+}
+
+/*
+ * ctl and fault act on the AP bus, its drivers and the matrix: they exist
+ * only while all of these are up (created last in init, removed first in
+ * exit).
+ */
+void sim_ctl_start(void)
+{
+	sim.dbg_ctl =
+		debugfs_create_file("ctl", 0200, sim.dbg_root, NULL, &ctl_fops);
+	sim.dbg_fault = sim_fault_create_file(sim.dbg_root);
+}
+
+/* debugfs_remove() waits for writes in progress; none starts afterwards. */
+void sim_ctl_stop(void)
+{
+	debugfs_remove(sim.dbg_fault);
+	sim.dbg_fault = NULL;
+	debugfs_remove(sim.dbg_ctl);
+	sim.dbg_ctl = NULL;
+	sim_fault_clear();
 }

@@ -111,7 +111,8 @@ int sim_fault_check(struct kobject *kobj, const char *attr)
 	return err;
 }
 
-static void sim_fault_clear(void)
+/* Drops all armed rules. */
+void sim_fault_clear(void)
 {
 	struct sim_fault_rule *rule, *tmp;
 	LIST_HEAD(old);
@@ -216,13 +217,7 @@ static const struct file_operations sim_fault_fops = {
 	.release = single_release,
 };
 
-int sim_fault_init(struct dentry *dir)
+struct dentry *sim_fault_create_file(struct dentry *dir)
 {
-	debugfs_create_file("fault", 0600, dir, NULL, &sim_fault_fops);
-	return 0;
-}
-
-void sim_fault_exit(void)
-{
-	sim_fault_clear();
+	return debugfs_create_file("fault", 0600, dir, NULL, &sim_fault_fops);
 }

@@ -152,6 +152,11 @@ static int __init sim_setup_host(void)
 	return 0;
 }
 
+/*
+ * The debugfs ctl and fault files act on the bus, the drivers and the
+ * matrix: they are created last, once all of these are up and the initial
+ * scan is done, and removed first. No error path of init ever sees them.
+ */
 static int __init vfio_ap_sim_init(void)
 {
 	int rc;
@@ -159,12 +164,10 @@ static int __init vfio_ap_sim_init(void)
 	rc = sim_setup_host();
 	if (rc)
 		return rc;
-	rc = sim_ctl_init();
-	if (rc)
-		goto err_ctl;
+	sim_debugfs_init();
 	rc = sim_ap_bus_init();
 	if (rc)
-		goto err_ctl;
+		goto err_debugfs;
 	rc = sim_drivers_register();
 	if (rc)
 		goto err_bus;
@@ -183,6 +186,7 @@ static int __init vfio_ap_sim_init(void)
 	sim_scan_end();
 	mutex_unlock(&sim.scan_lock);
 
+	sim_ctl_start();
 	pr_info("vfio_ap_sim: loaded, apxa=%d max ids %d/%d\n", sim.apxa,
 		sim.max_apid, sim.max_apqi);
 	return 0;
@@ -193,20 +197,22 @@ err_drivers:
 	sim_drivers_unregister();
 err_bus:
 	sim_ap_bus_exit();
-err_ctl:
-	sim_ctl_exit();
+err_debugfs:
+	sim_debugfs_exit();
 	return rc;
 }
 
 static void __exit vfio_ap_sim_exit(void)
 {
+	/* first: waits for running ctl/fault writes, no new ones start */
+	sim_ctl_stop();
 	sim_matrix_exit();
 	mutex_lock(&sim.scan_lock);
 	sim_card_remove_all();
 	mutex_unlock(&sim.scan_lock);
 	sim_drivers_unregister();
 	sim_ap_bus_exit();
-	sim_ctl_exit();
+	sim_debugfs_exit();
 	if (sim_counters_balanced())
 		pr_info("vfio_ap_sim: leak check ok\n");
 }

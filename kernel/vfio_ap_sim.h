@@ -127,6 +127,8 @@ struct sim_host {
 	struct device *ap_root;
 	struct dentry *dbg_root;
 	struct dentry *dbg_mdevs;
+	struct dentry *dbg_ctl;
+	struct dentry *dbg_fault;
 };
 
 extern struct sim_host sim;
@@ -215,13 +217,15 @@ void vfio_ap_push_crycb(struct ap_matrix_mdev *m);
 
 /* fault.c */
 int sim_fault_check(struct kobject *kobj, const char *attr);
-int sim_fault_init(struct dentry *dir);
-void sim_fault_exit(void);
+struct dentry *sim_fault_create_file(struct dentry *dir);
+void sim_fault_clear(void);
 
 /* ctl.c */
 void sim_scan_begin(void);
 void sim_scan_end(void);
-int sim_ctl_init(void);
-void sim_ctl_exit(void);
+void sim_debugfs_init(void);
+void sim_debugfs_exit(void);
+void sim_ctl_start(void);
+void sim_ctl_stop(void);
 
 #endif /* VFIO_AP_SIM_H */
