@@ -50,9 +50,9 @@ bool sim_is_queue_dev(struct device *dev)
 	return dev->parent && dev->parent != sim.ap_root && dev != sim.ap_root;
 }
 
-/* Caller holds sim.lock. */
 bool sim_apqn_host_owned(unsigned int apid, unsigned int apqi)
 {
+	lockdep_assert_held(&sim.lock);
 	return test_bit(apid, sim.apmask) && test_bit(apqi, sim.aqmask);
 }
 
@@ -151,7 +151,7 @@ static ssize_t ap_domain_store(SIM_BUS *bus, const char *buf, size_t count)
 		mutex_unlock(&sim.lock);
 		return -EINVAL;
 	}
-	sim.ap_domain = domain;
+	WRITE_ONCE(sim.ap_domain, domain);
 	mutex_unlock(&sim.lock);
 	return count;
 }
@@ -321,8 +321,9 @@ static ssize_t mask_store(const char *buf, size_t count, bool is_apm)
 	if (rc)
 		return rc;
 
-	if (mutex_lock_interruptible(&sim.scan_lock))
-		return -ERESTARTSYS;
+	rc = sim_scan_lock();
+	if (rc)
+		return rc;
 	mutex_lock(&sim.lock);
 
 	rc = sim_parse_bitmap_str(buf, cur, AP_DEVICES, newmask);
@@ -383,7 +384,9 @@ static ssize_t scans_store(SIM_BUS *bus, const char *buf, size_t count)
 	/* The simulated configuration is applied immediately: a scan finds
 	 * nothing new, it only counts.
 	 */
-	mutex_lock(&sim.scan_lock);
+	rc = sim_scan_lock();
+	if (rc)
+		return rc;
 	atomic64_inc(&sim.scans);
 	sim_ap_check_bindings_complete();
 	mutex_unlock(&sim.scan_lock);
@@ -508,9 +511,9 @@ static int __ap_revise_reserved(struct device *dev, void *unused)
 	return 0;
 }
 
-/* Caller holds sim.scan_lock, not sim.lock. */
 void sim_ap_revise_bindings(void)
 {
+	sim_assert_scan_context();
 	bus_for_each_dev(&ap_bus_type, NULL, NULL, __ap_revise_reserved);
 }
 
@@ -520,6 +523,8 @@ void sim_ap_check_bindings_complete(void)
 	char buf[32];
 	char *envp[] = { "BINDINGS=complete", buf, NULL };
 
+	/* one check per scan or mask change, never two at once */
+	sim_assert_scan_context();
 	if (atomic64_read(&sim.scans) < 1)
 		return;
 	sim_calc_bound_apqns(&c);
@@ -539,7 +544,7 @@ void sim_ap_select_domain(void)
 	if (sim.ap_domain < 0 && !bitmap_empty(sim.qci_apm, AP_DEVICES)) {
 		for_each_set_bit(dom, sim.qci_aqm, sim.max_apqi + 1) {
 			if (test_bit(dom, sim.aqmask)) {
-				sim.ap_domain = dom;
+				WRITE_ONCE(sim.ap_domain, dom);
 				break;
 			}
 		}

@@ -537,7 +537,28 @@ void sim_cex4queue_remove(struct device *dev)
 	mutex_unlock(&sim.lock);
 }
 
-/* Creation and removal. Callers hold sim.scan_lock, never sim.lock. */
+/*
+ * Creation and removal. Callers hold sim.scan_lock, never sim.lock
+ * (sim_assert_scan_context()).
+ */
+
+/**
+ * sim_card_get() - look up a card and take a reference to it
+ * @id: adapter ID
+ *
+ * Return: the card (release with put_device()) or NULL.
+ */
+struct sim_card *sim_card_get(unsigned int id)
+{
+	struct sim_card *card;
+
+	mutex_lock(&sim.lock);
+	card = sim.cards[id];
+	if (card)
+		get_device(&card->dev);
+	mutex_unlock(&sim.lock);
+	return card;
+}
 
 static void sim_queue_release(struct device *dev)
 {
@@ -556,13 +577,13 @@ static int sim_queue_add(struct sim_card *card, unsigned int dom)
 	struct sim_queue *q;
 	int rc;
 
+	sim_assert_scan_context();
 	q = kzalloc(sizeof(*q), GFP_KERNEL);
 	if (!q)
 		return -ENOMEM;
 	sim_count_alloc(SIM_CNT_QUEUE);
 	q->card = card;
 	q->dom = dom;
-	q->chkstop = card->chkstop;
 	q->dev.bus = &ap_bus_type;
 	q->dev.parent = &card->dev;
 	q->dev.type = &ap_queue_type;
@@ -574,6 +595,7 @@ static int sim_queue_add(struct sim_card *card, unsigned int dom)
 		goto err_put;
 
 	mutex_lock(&sim.lock);
+	q->chkstop = card->chkstop;
 	card->queues[dom] = q;
 	mutex_unlock(&sim.lock);
 
@@ -595,6 +617,7 @@ static void sim_queue_del(struct sim_card *card, unsigned int dom)
 {
 	struct sim_queue *q;
 
+	sim_assert_scan_context();
 	mutex_lock(&sim.lock);
 	q = card->queues[dom];
 	card->queues[dom] = NULL;
@@ -605,10 +628,12 @@ static void sim_queue_del(struct sim_card *card, unsigned int dom)
 
 int sim_card_add(unsigned int id, unsigned int hwtype, enum sim_mode mode)
 {
+	DECLARE_BITMAP(aqm, AP_DOMAINS);
 	struct sim_card *card;
 	unsigned int dom;
 	int rc;
 
+	sim_assert_scan_context();
 	if (id > sim.max_apid)
 		return -ERANGE;
 
@@ -652,6 +677,7 @@ int sim_card_add(unsigned int id, unsigned int hwtype, enum sim_mode mode)
 	}
 	sim.cards[id] = card;
 	set_bit(id, sim.qci_apm);
+	bitmap_copy(aqm, sim.qci_aqm, AP_DOMAINS);
 	mutex_unlock(&sim.lock);
 
 	rc = device_add(&card->dev);
@@ -664,7 +690,7 @@ int sim_card_add(unsigned int id, unsigned int hwtype, enum sim_mode mode)
 		return rc;
 	}
 
-	for_each_set_bit(dom, sim.qci_aqm, sim.max_apqi + 1) {
+	for_each_set_bit(dom, aqm, sim.max_apqi + 1) {
 		rc = sim_queue_add(card, dom);
 		if (rc)
 			dev_warn(&card->dev,
@@ -679,6 +705,7 @@ int sim_card_remove(unsigned int id)
 	struct sim_card *card;
 	unsigned int dom;
 
+	sim_assert_scan_context();
 	mutex_lock(&sim.lock);
 	card = sim.cards[id];
 	if (!card) {
@@ -704,17 +731,19 @@ void sim_card_remove_all(void)
 {
 	unsigned int id;
 
+	/* -ENODEV for the IDs without a card */
 	for (id = 0; id < AP_DEVICES; id++)
-		if (sim.cards[id])
-			sim_card_remove(id);
+		sim_card_remove(id);
 }
 
 int sim_set_usage_domains(const unsigned long *aqm)
 {
 	DECLARE_BITMAP(removed, AP_DOMAINS);
 	DECLARE_BITMAP(added, AP_DOMAINS);
+	struct sim_card *card;
 	unsigned int id, dom;
 
+	sim_assert_scan_context();
 	mutex_lock(&sim.lock);
 	bitmap_andnot(removed, sim.qci_aqm, aqm, AP_DOMAINS);
 	bitmap_andnot(added, aqm, sim.qci_aqm, AP_DOMAINS);
@@ -724,14 +753,14 @@ int sim_set_usage_domains(const unsigned long *aqm)
 	mutex_unlock(&sim.lock);
 
 	for (id = 0; id < AP_DEVICES; id++) {
-		struct sim_card *card = sim.cards[id];
-
+		card = sim_card_get(id);
 		if (!card)
 			continue;
 		for_each_set_bit(dom, removed, AP_DOMAINS)
 			sim_queue_del(card, dom);
 		for_each_set_bit(dom, added, sim.max_apqi + 1)
 			sim_queue_add(card, dom);
+		put_device(&card->dev);
 	}
 
 	mutex_lock(&sim.lock);

@@ -66,6 +66,7 @@ DEFINE_SHOW_ATTRIBUTE(counters);
 /* A scan that adds devices defers hot plug to its end, as mainline. */
 void sim_scan_begin(void)
 {
+	lockdep_assert_held(&sim.scan_lock);
 	mutex_lock(&sim.lock);
 	sim.scan_in_progress = true;
 	mutex_unlock(&sim.lock);
@@ -73,6 +74,7 @@ void sim_scan_begin(void)
 
 void sim_scan_end(void)
 {
+	lockdep_assert_held(&sim.scan_lock);
 	mutex_lock(&sim.lock);
 	sim.scan_in_progress = false;
 	vfio_ap_on_config_changed();
@@ -116,19 +118,6 @@ static int sim_parse_bool01(const char *s, bool *v)
 	return 0;
 }
 
-/* Caller holds sim.scan_lock; takes a card reference. */
-static struct sim_card *sim_get_card(unsigned int apid)
-{
-	struct sim_card *card;
-
-	mutex_lock(&sim.lock);
-	card = sim.cards[apid];
-	if (card)
-		get_device(&card->dev);
-	mutex_unlock(&sim.lock);
-	return card;
-}
-
 static int sim_cmd_chkstop(unsigned int apid, int apqi, bool on)
 {
 	struct sim_card *card;
@@ -154,7 +143,7 @@ static int sim_cmd_chkstop(unsigned int apid, int apqi, bool on)
 
 static int sim_cmd_online(unsigned int apid, int apqi, bool on)
 {
-	struct sim_card *card = sim_get_card(apid);
+	struct sim_card *card = sim_card_get(apid);
 	struct sim_queue *q = NULL;
 	int rc;
 
@@ -212,6 +201,7 @@ static int sim_ctl_exec(int argc, char **argv)
 	bool on;
 	int apqi, rc;
 
+	lockdep_assert_held(&sim.scan_lock);
 	if (!strcmp(argv[0], "add_card") && argc == 3) {
 		if (sim_parse_apqn(argv[1], &apid, &apqi) || apqi >= 0)
 			return -EINVAL;
@@ -236,7 +226,7 @@ static int sim_ctl_exec(int argc, char **argv)
 		if (sim_parse_apqn(argv[1], &apid, &apqi) || apqi >= 0 ||
 		    sim_parse_bool01(argv[2], &on))
 			return -EINVAL;
-		card = sim_get_card(apid);
+		card = sim_card_get(apid);
 		if (!card)
 			return -ENODEV;
 		rc = sim_card_set_config(card, on);
@@ -294,10 +284,9 @@ static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 	if (!argc)
 		goto out;
 
-	if (mutex_lock_interruptible(&sim.scan_lock)) {
-		rc = -ERESTARTSYS;
+	rc = sim_scan_lock();
+	if (rc)
 		goto out;
-	}
 	rc = sim_ctl_exec(argc, argv);
 	mutex_unlock(&sim.scan_lock);
 	if (!rc)

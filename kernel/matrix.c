@@ -65,13 +65,14 @@ static void matrix_dev_release(struct device *dev)
 {
 }
 
-/* Everything below runs with sim.lock held unless stated otherwise. */
+/* The functions below up to the vfio_ap driver assert sim.lock held. */
 
 static struct ap_matrix_mdev *vfio_ap_owner(unsigned long apid,
 					    unsigned long apqi)
 {
 	struct ap_matrix_mdev *m;
 
+	lockdep_assert_held(&sim.lock);
 	list_for_each_entry(m, &sim.mdevs, node)
 		if (test_bit(apid, m->matrix.apm) &&
 		    test_bit(apqi, m->matrix.aqm))
@@ -90,6 +91,7 @@ bool vfio_ap_filter_matrix(struct ap_matrix_mdev *m)
 	struct ap_matrix old = m->shadow;
 	unsigned long apid;
 
+	lockdep_assert_held(&sim.lock);
 	/* without QCI the kernel knows no host masks: nothing passes */
 	if (!sim.qci) {
 		memset(&m->shadow, 0, sizeof(m->shadow));
@@ -111,6 +113,7 @@ bool vfio_ap_filter_matrix(struct ap_matrix_mdev *m)
 
 void vfio_ap_update_guest(struct ap_matrix_mdev *m)
 {
+	lockdep_assert_held(&sim.lock);
 	if (m->guest)
 		vfio_ap_push_crycb(m);
 }
@@ -119,6 +122,7 @@ void vfio_ap_on_config_changed(void)
 {
 	struct ap_matrix_mdev *m;
 
+	lockdep_assert_held(&sim.lock);
 	list_for_each_entry(m, &sim.mdevs, node)
 		if (vfio_ap_filter_matrix(m))
 			vfio_ap_update_guest(m);
@@ -135,6 +139,7 @@ int vfio_ap_in_use(const unsigned long *apm, const unsigned long *aqm)
 	struct ap_matrix_mdev *m;
 	unsigned long apid, apqi;
 
+	lockdep_assert_held(&sim.lock);
 	list_for_each_entry(m, &sim.mdevs, node) {
 		if (!bitmap_and(capm, apm, m->matrix.apm, AP_DEVICES))
 			continue;
@@ -153,6 +158,7 @@ int vfio_ap_in_use(const unsigned long *apm, const unsigned long *aqm)
 static bool vfio_ap_owned_by_host(const unsigned long *apm,
 				  const unsigned long *aqm)
 {
+	lockdep_assert_held(&sim.lock);
 	return bitmap_intersects(apm, sim.apmask, AP_DEVICES) &&
 	       bitmap_intersects(aqm, sim.aqmask, AP_DOMAINS);
 }
@@ -166,6 +172,7 @@ static int vfio_ap_verify_no_sharing(struct ap_matrix_mdev *self)
 	struct ap_matrix_mdev *m;
 	unsigned long apid, apqi;
 
+	lockdep_assert_held(&sim.lock);
 	list_for_each_entry(m, &sim.mdevs, node) {
 		if (m == self)
 			continue;
@@ -291,7 +298,9 @@ static ssize_t vfio_ap_assign(struct device *dev, struct device_attribute *attr,
 	if (rc)
 		return rc;
 
-	mutex_lock(&sim.scan_lock);
+	rc = sim_scan_lock();
+	if (rc)
+		return rc;
 	mutex_lock(&sim.lock);
 	/* apm_max = Na, aqm_max = adm_max = Nd (or 63/15 without APXA) */
 	if (id > (axis == AXIS_APM ? sim.max_apid : sim.max_apqi)) {
@@ -348,6 +357,7 @@ static ssize_t vfio_ap_matrix_show(const struct ap_matrix *mx, char *buf)
 	bool has_apm, has_aqm;
 	int n = 0;
 
+	lockdep_assert_held(&sim.lock);
 	has_apm = find_first_bit(mx->apm, napm) < napm;
 	has_aqm = find_first_bit(mx->aqm, naqm) < naqm;
 
@@ -468,7 +478,9 @@ static ssize_t ap_config_store(struct device *dev,
 		return -ENOMEM;
 	rest = newbuf;
 
-	mutex_lock(&sim.scan_lock);
+	rc = sim_scan_lock();
+	if (rc)
+		goto out_free;
 	mutex_lock(&sim.lock);
 	m_old = m->matrix;
 	if (vfio_ap_parse_config_mask(&rest, m_new.apm) ||
@@ -491,6 +503,7 @@ static ssize_t ap_config_store(struct device *dev,
 out:
 	mutex_unlock(&sim.lock);
 	mutex_unlock(&sim.scan_lock);
+out_free:
 	kfree(newbuf);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
 #include <linux/device.h>
+#include <linux/lockdep.h>
 #include <linux/mdev.h>
 #include <linux/mutex.h>
 #include <linux/vfio.h>
@@ -99,16 +100,43 @@ struct ap_matrix_mdev {
 	struct dentry *dbg_dir;
 };
 
+/*
+ * Locking
+ *
+ * sim.scan_lock serialises every change of the simulated configuration, of
+ * the AP bus masks and of the mdev assignments: ctl commands, writes of
+ * apmask, aqmask and scans, assign_*, unassign_* and ap_config, module init
+ * and exit. Only its holders register or unregister card and queue devices
+ * and write sim.cards[] and card->queues[].
+ *
+ * sim.lock protects the data: the struct sim_host fields marked below,
+ * the fields of cards and queues (card->queues[] included), the mdev list
+ * and each mdev's matrices, CRYCB, counters and eventfds. sim.cards[] and
+ * card->queues[] are written with both locks held and always read with
+ * sim.lock held; a card or queue pointer read that way stays valid after
+ * sim.lock is dropped while the reader holds sim.scan_lock or a device
+ * reference. Card and queue fields that never change after creation (id,
+ * dom, hwtype, mode, card, ...) are read without a lock, and so are, with
+ * READ_ONCE(), the single-word flags that sysfs shows (config, chkstop).
+ *
+ * Lock order, outermost first; no lock is taken while a later one is held:
+ *   1. sim.scan_lock: sim_scan_lock() (interruptible) on every path that
+ *      starts from a user write, mutex_lock() only in module init and exit
+ *   2. device_lock() of AP cards, queues and mdevs (driver core: probe,
+ *      remove, bind, unbind, reprobe)
+ *   3. sim.lock
+ *   4. sim_fault_lock (fault.c, spinlock)
+ * Attribute stores of card and queue devices never take sim.scan_lock: its
+ * holders unregister those devices, which waits for running stores. mdevs
+ * are never removed under sim.scan_lock, so mdev stores may take it.
+ */
+
 /* Simulated host: what QCI/TAPQ would report, plus the AP bus state. */
 struct sim_host {
-	/* serialises structural changes (scan, masks, control commands) */
+	/* serialises structural changes (see Locking above) */
 	struct mutex scan_lock;
-	/* protects all state below, card/queue fields and all mdevs */
+	/* protects the fields below up to ap_domain, cards, queues, mdevs */
 	struct mutex lock;
-	bool qci; /* PQAP(QCI) available: host masks are known */
-	bool apxa;
-	int max_apid;
-	int max_apqi;
 	DECLARE_BITMAP(qci_apm, AP_DEVICES);
 	DECLARE_BITMAP(qci_aqm, AP_DOMAINS);
 	DECLARE_BITMAP(qci_adm, AP_DOMAINS);
@@ -118,12 +146,19 @@ struct sim_host {
 	struct list_head mdevs;
 	/* devices are being added by a scan: hot plug happens at its end */
 	bool scan_in_progress;
-	int ap_domain;
+	int ap_domain; /* also read with READ_ONCE() */
+	/* set before anything is registered, constant afterwards */
+	bool qci; /* PQAP(QCI) available: host masks are known */
+	bool apxa;
+	int max_apid;
+	int max_apqi;
+	/* single words: READ_ONCE()/WRITE_ONCE(), no lock */
 	int config_time;
 	bool poll_thread;
 	unsigned long poll_timeout;
 	atomic64_t scans;
 	atomic64_t bindings_complete;
+	/* set in module init and exit */
 	struct device *ap_root;
 	struct dentry *dbg_root;
 	struct dentry *dbg_mdevs;
@@ -132,6 +167,19 @@ struct sim_host {
 };
 
 extern struct sim_host sim;
+
+/* sim.scan_lock for a path that starts from a user write (see Locking) */
+static inline int sim_scan_lock(void)
+{
+	return mutex_lock_interruptible(&sim.scan_lock) ? -ERESTARTSYS : 0;
+}
+
+/* For functions that register or unregister AP card and queue devices. */
+static inline void sim_assert_scan_context(void)
+{
+	lockdep_assert_held(&sim.scan_lock);
+	lockdep_assert_not_held(&sim.lock);
+}
 
 /* allocation counters (ctl.c) */
 enum sim_counter {
@@ -169,6 +217,7 @@ bool sim_is_queue_dev(struct device *dev);
 bool sim_apqn_host_owned(unsigned int apid, unsigned int apqi);
 
 /* ap_card_queue.c */
+struct sim_card *sim_card_get(unsigned int id);
 int sim_card_add(unsigned int id, unsigned int hwtype, enum sim_mode mode);
 int sim_card_remove(unsigned int id);
 void sim_card_remove_all(void);
@@ -203,7 +252,7 @@ int vfio_ap_in_use(const unsigned long *apm, const unsigned long *aqm);
 int sim_vfio_queue_probe(struct device *dev);
 void sim_vfio_queue_remove(struct device *dev);
 extern const struct attribute_group *sim_vfio_queue_drv_groups[];
-/* the following expect sim.lock held */
+/* the following expect sim.lock held (asserted) */
 void vfio_ap_on_config_changed(void);
 void vfio_ap_update_guest(struct ap_matrix_mdev *m);
 bool vfio_ap_filter_matrix(struct ap_matrix_mdev *m);

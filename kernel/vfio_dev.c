@@ -33,9 +33,9 @@ static void vfio_ap_signal(struct eventfd_ctx *ctx)
 #endif
 }
 
-/* Caller holds sim.lock. */
 static void vfio_ap_signal_cfg_chg(struct ap_matrix_mdev *m)
 {
+	lockdep_assert_held(&sim.lock);
 	if (m->cfg_chg_trigger) {
 		vfio_ap_signal(m->cfg_chg_trigger);
 		m->cfg_chg_signals++;
@@ -45,10 +45,10 @@ static void vfio_ap_signal_cfg_chg(struct ap_matrix_mdev *m)
 /*
  * Rewrite the guest CRYCB from the shadow APCB and tell user space
  * (kvm_arch_crypto_set_masks() plus the cfg-change eventfd in mainline).
- * Caller holds sim.lock.
  */
 void vfio_ap_push_crycb(struct ap_matrix_mdev *m)
 {
+	lockdep_assert_held(&sim.lock);
 	m->crycb = m->shadow;
 	m->crycb_updates++;
 	vfio_ap_signal_cfg_chg(m);
@@ -213,7 +213,6 @@ static int vfio_ap_set_trigger(struct eventfd_ctx **slot, unsigned long arg)
 	return 0;
 }
 
-/* Caller holds sim.lock. */
 static int vfio_ap_set_irqs(struct ap_matrix_mdev *m, unsigned long arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
@@ -221,6 +220,7 @@ static int vfio_ap_set_irqs(struct ap_matrix_mdev *m, unsigned long arg)
 	size_t data_size = 0;
 	int rc;
 
+	lockdep_assert_held(&sim.lock);
 	if (copy_from_user(&irq_set, (void __user *)arg, minsz))
 		return -EFAULT;
 	rc = vfio_set_irqs_validate_and_prepare(&irq_set, 1, VFIO_AP_NUM_IRQS,
@@ -301,9 +301,9 @@ static void crycb_put_mask(u8 *dst, const unsigned long *mask, int bits)
 			dst[i / 8] |= 0x80 >> (i % 8);
 }
 
-/* Caller holds sim.lock. */
 static void crycb_image(struct ap_matrix_mdev *m, u8 *img)
 {
+	lockdep_assert_held(&sim.lock);
 	memset(img, 0, CRYCB_SIZE);
 	if (!m->guest)
 		return;
