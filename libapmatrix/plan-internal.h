@@ -17,6 +17,11 @@ static inline void apmatrix_diag_clear(struct apmatrix_ctx *ctx)
 }
 #endif
 
+#define APMATRIX_MATRIX_PATH "devices/vfio_ap/matrix"
+#define APMATRIX_CREATE_PATH                                                   \
+	APMATRIX_MATRIX_PATH "/mdev_supported_types/vfio_ap-passthrough/"      \
+			     "create"
+
 /* What the kernel holds: masks, limits and the matrices of the mdevs. */
 struct apmatrix_kmdev {
 	char uuid[APMATRIX_UUID_LEN + 1];
@@ -144,6 +149,14 @@ int apmatrix_plan_new_from(struct apmatrix_target *target,
 			   struct apmatrix_host *host,
 			   const struct apmatrix_kstate *before,
 			   unsigned int flags, struct apmatrix_plan **ret);
+
+/* The texts written: ap_config (with its newline), relative mask edits. */
+void apmatrix_format_ap_config(char *buf, size_t size,
+			       const struct apmatrix_bits *apm,
+			       const struct apmatrix_bits *aqm,
+			       const struct apmatrix_bits *adm);
+void apmatrix_format_relative(char *buf, size_t size, char sign,
+			      const struct apmatrix_bits *b);
 
 /* result.c */
 int apmatrix_result_new_internal(struct apmatrix_ctx *ctx,

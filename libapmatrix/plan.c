@@ -24,10 +24,6 @@
 
 #include "plan-internal.h"
 
-#define MATRIX_PATH "devices/vfio_ap/matrix"
-#define CREATE_PATH                                                            \
-	MATRIX_PATH "/mdev_supported_types/vfio_ap-passthrough/create"
-
 /* ------------------------------------------------------------------ */
 /* Target                                                              */
 
@@ -236,7 +232,20 @@ int apmatrix_kstate_from_host(struct apmatrix_kstate *ks,
 	ks->aqmask = host->aqmask.bits;
 	ks->max_adapter_id = host->max_adapter_id;
 	ks->max_domain_id = host->max_domain_id;
-	/* live mdevs: from the host once it carries them (discovery) */
+	for (unsigned int i = 0; i < apmatrix_host_get_mdev_count(host); i++) {
+		struct apmatrix_mdev *m = apmatrix_host_get_mdev(host, i);
+		struct apmatrix_matrix *live =
+			apmatrix_mdev_get_matrix(m, APMATRIX_ROLE_LIVE);
+		int r;
+
+		if (!live)
+			continue;
+		r = apmatrix_kstate_add(ks, apmatrix_mdev_get_uuid(m), live);
+		if (r < 0) {
+			apmatrix_kstate_release(ks);
+			return r;
+		}
+	}
 	return 0;
 }
 
@@ -287,9 +296,22 @@ static void mask_text(char *buf, size_t size, const struct apmatrix_bits *b)
 		 (unsigned long long)b->w[2], (unsigned long long)b->w[3]);
 }
 
+void apmatrix_format_ap_config(char *buf, size_t size,
+			       const struct apmatrix_bits *apm,
+			       const struct apmatrix_bits *aqm,
+			       const struct apmatrix_bits *adm)
+{
+	char a[67], d[67], c[67];
+
+	mask_text(a, sizeof(a), apm);
+	mask_text(d, sizeof(d), aqm);
+	mask_text(c, sizeof(c), adm);
+	snprintf(buf, size, "%s,%s,%s\n", a, d, c);
+}
+
 /* chzdev-style relative edit: "+N", "-N-M", comma separated. */
-static void relative_text(char *buf, size_t size, char sign,
-			  const struct apmatrix_bits *b)
+void apmatrix_format_relative(char *buf, size_t size, char sign,
+			      const struct apmatrix_bits *b)
 {
 	size_t n = 0;
 
@@ -378,8 +400,8 @@ static int plan_masks(struct apmatrix_plan *p, const struct apmatrix_host *host,
 			bits_or(&s->apm, &cur[axis], &delta);
 		else
 			bits_andnot(&s->apm, &cur[axis], &delta);
-		relative_text(s->value, sizeof(s->value), reclaim ? '+' : '-',
-			      &delta);
+		apmatrix_format_relative(s->value, sizeof(s->value),
+					 reclaim ? '+' : '-', &delta);
 		snprintf(s->path, sizeof(s->path), "bus/ap/%s", s->attr);
 		other = cur[!axis];
 		r = add_queues(&s->apqns, &s->collateral, host, p->target,
@@ -500,7 +522,6 @@ static int plan_configure(struct apmatrix_plan *p, int i,
 			  const struct apmatrix_bits *aqm,
 			  const struct apmatrix_bits *adm)
 {
-	char a[67], d[67], c[67];
 	struct apmatrix_step *s;
 	int r = plan_add(p, APMATRIX_STEP_CONFIGURE, i, &s);
 
@@ -513,10 +534,7 @@ static int plan_configure(struct apmatrix_plan *p, int i,
 	s->old_apm = old->apm;
 	s->old_aqm = old->aqm;
 	s->old_adm = old->adm;
-	mask_text(a, sizeof(a), apm);
-	mask_text(d, sizeof(d), aqm);
-	mask_text(c, sizeof(c), adm);
-	snprintf(s->value, sizeof(s->value), "%s,%s,%s\n", a, d, c);
+	apmatrix_format_ap_config(s->value, sizeof(s->value), apm, aqm, adm);
 	return change_apqns(s);
 }
 
@@ -701,11 +719,12 @@ static void step_paths(struct apmatrix_plan *p)
 		if (s->mdev < 0)
 			continue;
 		if (s->kind == APMATRIX_STEP_CREATE)
-			snprintf(s->path, sizeof(s->path), "%s", CREATE_PATH);
+			snprintf(s->path, sizeof(s->path), "%s",
+				 APMATRIX_CREATE_PATH);
 		else
 			snprintf(s->path, sizeof(s->path), "%s/%s/%s",
-				 MATRIX_PATH, p->before.mdevs[s->mdev].uuid,
-				 s->attr);
+				 APMATRIX_MATRIX_PATH,
+				 p->before.mdevs[s->mdev].uuid, s->attr);
 	}
 }
 
@@ -892,6 +911,9 @@ APMATRIX_EXPORT int apmatrix_plan_new(struct apmatrix_target *target,
 	if (r < 0)
 		return apmatrix_diag(target->ctx, r, "plan_new: %s",
 				     apmatrix_strerror(r));
+	/* a kernel known to lack ap_config gets assign/unassign writes */
+	if (apmatrix_host_has_feature(host, APMATRIX_FEATURE_AP_CONFIG) == 0)
+		flags |= APMATRIX_PLAN_NO_AP_CONFIG;
 	r = apmatrix_plan_new_from(target, host, &before, flags, ret);
 	apmatrix_kstate_release(&before);
 	return r;
@@ -1094,6 +1116,8 @@ APMATRIX_EXPORT int apmatrix_plan_format(const struct apmatrix_plan *plan,
 	if (flags || (!buf && size))
 		return apmatrix_diag(plan->ctx, -EINVAL, "plan_format: %s",
 				     flags ? "unknown flags" : "NULL buffer");
+	if (size)
+		buf[0] = '\0';
 	for (unsigned int k = 0; k < plan->count; k++) {
 		char line[512];
 		int n = step_text(plan->steps[k], line, sizeof(line));

@@ -151,12 +151,17 @@ END_TEST
 START_TEST(idempotent)
 {
 	struct apmatrix_plan *p;
+	char buf[16];
 
 	live_mdev(U1, "0", "0-1", "0");
 	want(U1, "0", "0-1", "0");
 	p = plan(0);
 	ck_assert_uint_eq(apmatrix_plan_get_step_count(p), 0);
 	ck_assert_ptr_null(apmatrix_plan_get_refusal(p));
+	/* no steps: empty text, the buffer terminated (was left unwritten) */
+	memset(buf, 'x', sizeof(buf));
+	ck_assert_int_eq(apmatrix_plan_format(p, 0, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "");
 	ck_assert_uint_eq(apmatrix_plan_get_mdev_count(p), 1);
 	apmatrix_plan_unref(p);
 	/* the assign path too */
@@ -505,6 +510,40 @@ START_TEST(list_keeps_plan)
 }
 END_TEST
 
+/* Through the public call: live mdevs come from the host snapshot. */
+START_TEST(live_mdevs_from_host)
+{
+	struct apmatrix_mdev *m = NULL;
+	struct apmatrix_matrix *lm = mx("0", "0-1", "");
+	struct apmatrix_plan *p = NULL;
+	const struct apmatrix_result *r;
+
+	ck_assert_int_eq(apmatrix_mdev_new(ctx, U3, &m), 0);
+	ck_assert_int_eq(apmatrix_mdev_add_config(m, APMATRIX_ROLE_LIVE, 0), 0);
+	ck_assert_int_eq(
+		apmatrix_matrix_assign(
+			apmatrix_mdev_get_matrix(m, APMATRIX_ROLE_LIVE), lm),
+		0);
+	ck_assert_int_eq(apmatrix_host_add_mdev(host, m), 0);
+	want(U1, "0", "1", "");
+	ck_assert_int_eq(apmatrix_plan_new(target, host, 0, &p), 0);
+	r = apmatrix_plan_get_refusal(p);
+	ck_assert_int_eq(apmatrix_result_get_error(r), -EADDRINUSE);
+	ck_assert_str_eq(apmatrix_result_get_other_uuid(r), U3);
+	apmatrix_plan_unref(p);
+	/* the same state as live: nothing to do */
+	apmatrix_target_unref(target);
+	ck_assert_int_eq(apmatrix_target_new(ctx, &target), 0);
+	want(U3, "0", "0-1", "");
+	ck_assert_int_eq(apmatrix_plan_new(target, host, 0, &p), 0);
+	ck_assert_uint_eq(apmatrix_plan_get_step_count(p), 0);
+	ck_assert_uint_eq(apmatrix_plan_get_mdev_count(p), 1);
+	apmatrix_plan_unref(p);
+	apmatrix_mdev_unref(m);
+	apmatrix_matrix_unref(lm);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -527,6 +566,7 @@ int main(void)
 	tcase_add_test(tc, format_text);
 	tcase_add_test(tc, bad_arguments);
 	tcase_add_test(tc, list_keeps_plan);
+	tcase_add_test(tc, live_mdevs_from_host);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
