@@ -7,12 +7,17 @@
  * 0x03 for the host's own crypto drivers and has given adapters 0x04 to 0x06
  * to vfio_ap (`echo -4-6 > /sys/bus/ap/apmask`). Three mediated devices:
  *
- *   guest-db     active     adapters 04,05 x domain 0047, control 0047
- *   guest-web    active     adapter  06    x domains 0047,0048, control 0047
- *   guest-batch  autostart  adapters 03,05 x domain 0047 (not running)
+ *   guest-db     live, and defined for autostart with the same matrix:
+ *                adapters 04,05 x domain 0047, control 0047
+ *   guest-web    live: adapter 06 x domains 0047,0048, control 0047
+ *   guest-batch  defined for autostart (not running):
+ *                adapters 03,05 x domain 0047
  *
- * guest-batch shares 05.0047 with guest-db, and asks for 03.0047, which
- * belongs to the host. Sharing control domain 0047 is fine.
+ * guest-batch shares 05.0047 with guest-db: both start at boot (an error),
+ * and guest-batch cannot start while guest-db runs (a warning). It also
+ * asks for 03.0047, which belongs to the host. Sharing control domain 0047
+ * is fine. Each finding names the configuration (live or defined) of each
+ * mdev it is about.
  *
  *   check-scenario          the scenario, one line per finding, the JSON
  *   check-scenario --json   only the JSON report
@@ -29,14 +34,14 @@
 struct guest {
 	const char *name;
 	const char *uuid;
-	unsigned int role; /* the one configuration it has */
-	int autostart;     /* of a definition */
+	unsigned int role; /* the configuration it is built with */
+	int defined;       /* also defined (for autostart), same matrix */
 	struct apmatrix_mdev *mdev;
 };
 
 static struct guest guests[] = {
 	{ "guest-db", "6a2b1c3d-0d1e-4b5c-9a7f-000000000db1",
-	  APMATRIX_ROLE_LIVE, 0, NULL },
+	  APMATRIX_ROLE_LIVE, 1, NULL },
 	{ "guest-web", "6a2b1c3d-0d1e-4b5c-9a7f-00000000a3b2",
 	  APMATRIX_ROLE_LIVE, 0, NULL },
 	{ "guest-batch", "6a2b1c3d-0d1e-4b5c-9a7f-0000000ba7c3",
@@ -133,9 +138,6 @@ static int build_guests(struct apmatrix_ctx *ctx)
 		TRY(ctx, apmatrix_mdev_new(ctx, guests[i].uuid, &guests[i].mdev));
 		TRY(ctx, apmatrix_mdev_add_config(guests[i].mdev,
 		                                  guests[i].role, 0));
-		if (guests[i].role == APMATRIX_ROLE_DEFINED)
-			TRY(ctx, apmatrix_mdev_set_autostart(guests[i].mdev,
-			                                     guests[i].autostart));
 	}
 
 	/* guest-db: as the sysfs `matrix` and `control_domains` files say. */
@@ -157,13 +159,29 @@ static int build_guests(struct apmatrix_ctx *ctx)
 	m = apmatrix_mdev_get_matrix(guests[2].mdev, guests[2].role);
 	TRY(ctx, apmatrix_matrix_parse(m,
 		"0x14,0x000000000000000001,0x0", APMATRIX_MATRIX_AP_CONFIG, 0));
+
+	/* The definitions, starting automatically. */
+	for (i = 0; i < N_GUESTS; i++) {
+		struct apmatrix_mdev *mdev = guests[i].mdev;
+
+		if (!guests[i].defined)
+			continue;
+		if (guests[i].role != APMATRIX_ROLE_DEFINED) {
+			TRY(ctx, apmatrix_mdev_add_config(mdev,
+			                                  APMATRIX_ROLE_DEFINED, 0));
+			TRY(ctx, apmatrix_matrix_assign(
+				apmatrix_mdev_get_matrix(mdev, APMATRIX_ROLE_DEFINED),
+				apmatrix_mdev_get_matrix(mdev, guests[i].role)));
+		}
+		TRY(ctx, apmatrix_mdev_set_autostart(mdev, 1));
+	}
 	return 0;
 }
 
 static const char *state_name(unsigned int state)
 {
 	if (state & APMATRIX_MDEV_ACTIVE)
-		return "active";
+		return state & APMATRIX_MDEV_AUTOSTART ? "live+auto" : "live";
 	if (state & APMATRIX_MDEV_AUTOSTART)
 		return "autostart";
 	if (state & APMATRIX_MDEV_DEFINED)
@@ -219,7 +237,8 @@ static void print_findings(const struct apmatrix_report *report)
 
 	printf("%u finding%s:\n", n, n == 1 ? "" : "s");
 	for (i = 0; i < n; i++) {
-		const struct apmatrix_finding *f = apmatrix_report_get(report, i);
+		const struct apmatrix_finding *f =
+			apmatrix_report_get_finding(report, i);
 		unsigned int u;
 
 		printf("%-7s %-20s %s", severity_name(apmatrix_finding_get_severity(f)),
@@ -227,8 +246,12 @@ static void print_findings(const struct apmatrix_report *report)
 		       apmatrix_finding_get_message(f));
 		printf(" [");
 		for (u = 0; u < apmatrix_finding_get_uuid_count(f); u++)
-			printf("%s%s", u ? ", " : "",
-			       guest_name(apmatrix_finding_get_uuid(f, u)));
+			printf("%s%s (%s)", u ? ", " : "",
+			       guest_name(apmatrix_finding_get_uuid(f, u)),
+			       apmatrix_finding_get_role(f, u) ==
+			                       APMATRIX_ROLE_LIVE
+			               ? "live"
+			               : "defined");
 		printf("]\n");
 	}
 }

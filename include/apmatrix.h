@@ -1672,33 +1672,69 @@ int apmatrix_host_add_mdev(struct apmatrix_host *host,
 
 /**
  * @defgroup check Conflict checking
- * One pure call checks everything on a host at once.
+ * One pure call checks everything on a host at once: the live and the
+ * defined configuration of every mdev (apmatrix_mdev_add_config()), each in
+ * its role. Guest matrices (APMATRIX_ROLE_GUEST) are never checked.
  *
- * Severity rule for two mdevs that share APQNs (control domains never
- * conflict):
- * - error: both are active (the kernel would have refused; one guest can
- *   reach the other's keys), or both start automatically (they cannot both
- *   start at boot: ap-check refuses the second definition);
- * - warning: every other pair (one active and one defined, or a manual
- *   definition involved): they cannot run at the same time.
+ * **Sharing.** Two configurations share APQNs when their adapter sets and
+ * their usage-domain sets both intersect; control domains never conflict.
+ * An mdev is never paired with itself. One finding per pair of
+ * configurations, the two mdevs in ascending UUID order, each with the role
+ * of the configuration it is about (apmatrix_finding_get_role()):
+ * - live and live (what the kernel enforces now): error. The kernel would
+ *   have refused it; one guest can reach the other's keys.
+ * - defined and defined (what happens at boot): error when both start
+ *   automatically (ap-check refuses to define the second one, and at boot
+ *   the second one fails to start), otherwise a warning (they cannot run
+ *   at the same time).
+ * - defined and live (the definition of mdev A against the live
+ *   configuration of another mdev B): warning. A cannot start while B
+ *   runs; ap-check refuses the start. Left out when A is live with the same
+ *   adapters and usage domains as its definition: the live pair says it.
  *
- * What each finding names (APQN lists are sorted adapter-major and complete;
- * only the message shortens them with "and N more"):
- * - shared APQNs: one finding per pair of mdevs, UUIDs in ascending order,
- *   every shared APQN, the shared adapters and usage domains;
- * - host pool: the mdev's APQNs inside `apmask` x `aqmask`, and their IDs;
- * - over limit: the IDs over the limit, and the APQNs they take part in
- *   (none for control domains);
- * - not configured: the IDs within the limits that are missing from the
- *   host configuration; one finding for adapters and usage domains (with the
- *   APQNs the guest loses), another one for control domains (no APQNs);
+ * **Findings about one configuration.** Each names one mdev and one role.
+ * A live configuration is checked against the host given to
+ * apmatrix_check_set_host(). A definition is checked against the
+ * persistent masks (apmatrix_check_set_persistent_masks(): what the host
+ * keeps after a reboot), and, unless the mdev is live with exactly the same
+ * matrix, also against the host given, as "would start here now". The
+ * severities below are those of a live configuration or an autostart
+ * definition; for a manual definition (checked by ap-check only when it
+ * starts) an error becomes a warning.
+ * | code | about | severity |
+ * |------|-------|----------|
+ * | HOST_POOL_ACTIVE | APQNs in `apmask` x `aqmask` of the host | error |
+ * | HOST_POOL_PERSISTENT | APQNs in the persistent masks (definitions only) | error |
+ * | ADAPTER_OVER_LIMIT, DOMAIN_OVER_LIMIT, CONTROL_DOMAIN_OVER_LIMIT | IDs over `ap_max_*_id` | error |
+ * | CONTROL_WITHOUT_USAGE | control domains, no usage domain | error |
+ * | NOT_CONFIGURED | IDs missing from the host configuration | warning |
+ * | QUEUE_MISSING, QUEUE_NOT_BOUND, ADAPTER_FILTERED | the guest-matrix filter | warning |
+ * | NO_QUEUES | adapters without usage domains or the reverse | info |
+ * Without a host, only the findings that need none are made: sharing,
+ * CONTROL_WITHOUT_USAGE, NO_QUEUES and HOST_POOL_PERSISTENT (when
+ * persistent masks are set). A configuration with nothing assigned has no
+ * findings.
+ *
+ * **What each finding holds.** APQN lists are sorted adapter-major and
+ * complete; only the message shortens them with "and N more".
+ * - shared APQNs: every shared APQN, the shared adapters and usage domains;
+ * - host pool: the APQNs inside the pool, their adapters and usage domains;
+ * - over limit: the IDs over the limit (adapters, usage or control
+ *   domains), and the APQNs they take part in (none for control domains);
+ * - not configured: the adapters, usage and control domains within the
+ *   limits that the host configuration lacks, and the APQNs the guest loses
+ *   by it;
  * - queue missing, queue not bound, adapter filtered: only the configured
  *   IDs within the limits are looked at, as the kernel does when it filters
- *   the guest matrix; an adapter filtered finding names the adapters
- *   dropped and the missing or unbound APQNs that drop them;
+ *   the guest matrix; an adapter-filtered finding names the adapters dropped
+ *   and the missing or unbound APQNs that drop them;
  * - control domains without usage domains: the control domains; no queues:
  *   the adapters or the usage domains.
- * An mdev with nothing assigned has no findings.
+ *
+ * **Order.** Severity (errors first), then code, then the mdevs by UUID and
+ * role (live before defined); a finding about one mdev comes before a pair
+ * with the same first UUID. No two findings compare equal, so a report does
+ * not depend on the order the mdevs were added in.
  * @{
  */
 
@@ -1706,48 +1742,49 @@ int apmatrix_host_add_mdev(struct apmatrix_host *host,
 struct apmatrix_check;
 /** @brief The result of a conflict check: a list of findings. @since 0.1 */
 struct apmatrix_report;
-/** @brief One finding of a report. @since 0.1 */
+/** @brief One finding of a report; owned by the report. @since 0.1 */
 struct apmatrix_finding;
 
-/** @brief Severities: the syslog priorities of the same names. @since 0.1 */
+/** @brief Severities, higher is more severe. @since 0.1 */
 enum apmatrix_severity {
-	APMATRIX_SEVERITY_ERROR = 3,   /**< the configuration is unsafe or will fail */
-	APMATRIX_SEVERITY_WARNING = 4, /**< it works, but not as the admin expects */
-	APMATRIX_SEVERITY_INFO = 6     /**< worth knowing */
+	APMATRIX_SEVERITY_NONE = 0,    /**< no finding (an empty report) */
+	APMATRIX_SEVERITY_INFO = 1,    /**< worth knowing */
+	APMATRIX_SEVERITY_WARNING = 2, /**< it works, but not as the admin expects */
+	APMATRIX_SEVERITY_ERROR = 3    /**< the configuration is unsafe or will fail */
 };
 
 /** @brief Finding codes. Stable: never renumbered. @since 0.1 */
 enum apmatrix_finding_code {
-	/** Two mdevs share APQNs (severity by the rule above). */
+	/** Two mdevs' configurations share APQNs. */
 	APMATRIX_FINDING_SHARED_APQNS = 1,
-	/** APQNs of an mdev are in the active host pool `apmask` x `aqmask`:
-	 *  the kernel refuses them (EADDRNOTAVAIL). Error for an active or
-	 *  autostart mdev, warning for a manual one. */
+	/** APQNs are in the active host pool `apmask` x `aqmask`: the kernel
+	 *  refuses them (EADDRNOTAVAIL), ap-check refuses the start. */
 	APMATRIX_FINDING_HOST_POOL_ACTIVE = 2,
-	/** APQNs of an mdev are in the persistent host pool: after a reboot the
-	 *  kernel refuses them. Error for autostart, warning otherwise. */
+	/** APQNs of a definition are in the persistent host pool: after a
+	 *  reboot the kernel refuses them; ap-check refuses to define an
+	 *  autostart one. */
 	APMATRIX_FINDING_HOST_POOL_PERSISTENT = 3,
-	/** Adapter IDs over `ap_max_adapter_id` (ENODEV). Error. */
+	/** Adapter IDs over `ap_max_adapter_id` (ENODEV). */
 	APMATRIX_FINDING_ADAPTER_OVER_LIMIT = 4,
-	/** Usage domain IDs over `ap_max_domain_id` (ENODEV). Error. */
+	/** Usage domain IDs over `ap_max_domain_id` (ENODEV). */
 	APMATRIX_FINDING_DOMAIN_OVER_LIMIT = 5,
-	/** Control domain IDs over `ap_max_domain_id` (ENODEV). Error. */
+	/** Control domain IDs over `ap_max_domain_id` (ENODEV). */
 	APMATRIX_FINDING_CONTROL_DOMAIN_OVER_LIMIT = 6,
 	/** Control domains but no usage domain (ap-check refuses to start
-	 *  it). Error. */
+	 *  it). */
 	APMATRIX_FINDING_CONTROL_WITHOUT_USAGE = 7,
-	/** Assigned APQNs whose queue does not exist. Warning. */
+	/** Assigned APQNs whose queue does not exist. */
 	APMATRIX_FINDING_QUEUE_MISSING = 8,
-	/** Assigned APQNs whose queue is not bound to vfio_ap. Warning. */
+	/** Assigned APQNs whose queue is not bound to vfio_ap. */
 	APMATRIX_FINDING_QUEUE_NOT_BOUND = 9,
 	/** Adapters the kernel filters out of the guest matrix, with the APQNs
-	 *  that cause it. Warning. */
+	 *  that cause it. */
 	APMATRIX_FINDING_ADAPTER_FILTERED = 10,
 	/** Assigned adapters, usage or control domains that are not in the
-	 *  host configuration; the guest does not get them. Warning. */
+	 *  host configuration; the guest does not get them. */
 	APMATRIX_FINDING_NOT_CONFIGURED = 11,
 	/** Adapters but no usage domains, or the reverse: the guest gets no
-	 *  queue. Info. */
+	 *  queue. */
 	APMATRIX_FINDING_NO_QUEUES = 12
 };
 
@@ -1778,9 +1815,7 @@ struct apmatrix_check *apmatrix_check_unref(struct apmatrix_check *check);
 
 /**
  * @brief Set the host to check against (a reference is taken). Without a
- * host only the findings that need no host are produced: shared APQNs,
- * control domains without usage domains, no queues, and the persistent host
- * pool (when persistent masks are set).
+ * host only the findings that need no host are made (see @ref check).
  * @param check the check
  * @param host the host, or NULL to unset
  * @return 0, or -EINVAL
@@ -1790,18 +1825,25 @@ int apmatrix_check_set_host(struct apmatrix_check *check,
                             struct apmatrix_host *host);
 
 /**
- * @brief Add an mdev (a reference is taken; its matrix is read when the
- * check runs).
+ * @brief Add the live and defined configurations of an mdev (a reference is
+ * taken; the matrices and the start mode are read when the check runs).
+ *
+ * Merges by UUID: the same UUID may come from a host snapshot (live) and
+ * from a store of definitions (defined) as two mdev objects; the check
+ * treats them as one mdev.
  * @param check the check
- * @param mdev the mdev; a UUID may be added once
- * @return 0, or -EEXIST for a UUID already added, -EINVAL, -ENOMEM
+ * @param mdev an mdev with a live or a defined configuration (or both)
+ * @return 0, or -EEXIST when the check already has one of its
+ *         configurations for that UUID, -EINVAL for an mdev with neither,
+ *         -ENOMEM; on failure the check is unchanged
  * @since 0.1
  */
 int apmatrix_check_add_mdev(struct apmatrix_check *check,
                             struct apmatrix_mdev *mdev);
 
 /**
- * @brief Set the persistent host masks (as `41-ap.rules` sets them at boot).
+ * @brief Set the persistent host masks (as `41-ap.rules` sets them at boot),
+ * against which definitions are checked.
  * @param check the check
  * @param apmask the persistent `apmask` (copied), or NULL to unset both
  * @param aqmask the persistent `aqmask` (copied), or NULL to unset both
@@ -1832,7 +1874,8 @@ int apmatrix_check_run(struct apmatrix_check *check, unsigned int flags,
 struct apmatrix_report *apmatrix_report_ref(struct apmatrix_report *report);
 
 /**
- * @brief Drop a reference.
+ * @brief Drop a reference. The last one frees the report with its findings
+ * and everything they hand out.
  * @param report the report, or NULL
  * @return NULL
  * @since 0.1
@@ -1848,21 +1891,22 @@ struct apmatrix_report *apmatrix_report_unref(struct apmatrix_report *report);
 unsigned int apmatrix_report_get_count(const struct apmatrix_report *report);
 
 /**
- * @brief One finding. Findings are ordered by severity (errors first), then
- * code, then UUIDs.
+ * @brief One finding, in the order described in @ref check.
  * @param report the report
  * @param index 0 to count - 1
- * @return the finding, owned by the report, or NULL for an index out of
- *         range
+ * @return the finding, owned by the report and valid as long as the report,
+ *         or NULL for an index out of range
  * @since 0.1
  */
-struct apmatrix_finding *apmatrix_report_get(const struct apmatrix_report *report,
-                                             unsigned int index);
+const struct apmatrix_finding *
+apmatrix_report_get_finding(const struct apmatrix_report *report,
+                            unsigned int index);
 
 /**
  * @brief The most severe finding's severity.
  * @param report the report
- * @return an enum apmatrix_severity value, or 0 for an empty report
+ * @return an enum apmatrix_severity value; APMATRIX_SEVERITY_NONE for an
+ *         empty report (or NULL)
  * @since 0.1
  */
 int apmatrix_report_get_max_severity(const struct apmatrix_report *report);
@@ -1875,7 +1919,8 @@ enum apmatrix_json_flags {
 /**
  * @brief The report as JSON:
  * `{"findings":[{"code":"shared-apqns","severity":"error","message":...,
- * "uuids":[...],"apqns":["04.0047",...],"adapters":[...],"domains":[...]}]}`.
+ * "uuids":[...],"roles":["live","defined"],"apqns":["04.0047",...],
+ * "adapters":[4,...],"usage_domains":[71,...],"control_domains":[...]}]}`.
  * @param report the report
  * @param flags 0 or enum apmatrix_json_flags bits
  * @param buf where to write, or NULL when @p size is 0
@@ -1911,7 +1956,8 @@ const char *apmatrix_finding_get_code_name(const struct apmatrix_finding *findin
 int apmatrix_finding_get_severity(const struct apmatrix_finding *finding);
 
 /**
- * @brief A one-line message for an admin, naming the mdevs and APQNs.
+ * @brief A one-line message for an admin, naming the mdevs, their roles and
+ * the APQNs.
  * @param finding the finding
  * @return the message, valid as long as the report
  * @since 0.1
@@ -1930,40 +1976,60 @@ unsigned int apmatrix_finding_get_uuid_count(const struct apmatrix_finding *find
  * @brief The UUID of one mdev the finding is about.
  * @param finding the finding
  * @param index 0 to count - 1
- * @return the UUID, or NULL for an index out of range
+ * @return the UUID, valid as long as the report, or NULL for an index out of
+ *         range
  * @since 0.1
  */
 const char *apmatrix_finding_get_uuid(const struct apmatrix_finding *finding,
                                       unsigned int index);
 
 /**
+ * @brief Which configuration of one mdev the finding is about.
+ * @param finding the finding
+ * @param index 0 to count - 1, as for apmatrix_finding_get_uuid()
+ * @return APMATRIX_ROLE_LIVE or APMATRIX_ROLE_DEFINED, or -EINVAL for an
+ *         index out of range
+ * @since 0.1
+ */
+int apmatrix_finding_get_role(const struct apmatrix_finding *finding,
+                              unsigned int index);
+
+/**
  * @brief The APQNs the finding is about (may be empty, for example for a
  * control domain over the limit).
  * @param finding the finding
- * @return the list, owned by the report (take a reference to keep it)
+ * @return the list, owned by the report and valid as long as the report
  * @since 0.1
  */
-struct apmatrix_apqn_list *
+const struct apmatrix_apqn_list *
 apmatrix_finding_get_apqns(const struct apmatrix_finding *finding);
 
 /**
  * @brief The adapter IDs the finding is about (may be empty).
  * @param finding the finding
- * @return the set, owned by the report; do not change it
+ * @return the set, owned by the report and valid as long as the report
  * @since 0.1
  */
-struct apmatrix_idset *
+const struct apmatrix_idset *
 apmatrix_finding_get_adapters(const struct apmatrix_finding *finding);
 
 /**
- * @brief The domain IDs (usage or control, as the code says) the finding
- * is about (may be empty).
+ * @brief The usage domain IDs the finding is about (may be empty).
  * @param finding the finding
- * @return the set, owned by the report; do not change it
+ * @return the set, owned by the report and valid as long as the report
  * @since 0.1
  */
-struct apmatrix_idset *
-apmatrix_finding_get_domains(const struct apmatrix_finding *finding);
+const struct apmatrix_idset *
+apmatrix_finding_get_usage_domains(const struct apmatrix_finding *finding);
+
+/**
+ * @brief The control domain IDs the finding is about (may be empty).
+ * @param finding the finding
+ * @return the set, owned by the report and valid as long as the report
+ * @since 0.1
+ */
+const struct apmatrix_idset *
+apmatrix_finding_get_control_domains(const struct apmatrix_finding *finding);
 
 /** @} */
 

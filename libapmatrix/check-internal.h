@@ -146,29 +146,35 @@ static inline unsigned int apmatrix_mdev_state(const struct apmatrix_mdev *m)
 	return st;
 }
 
+/* One configuration of an mdev, as the check sees it during a run. */
+struct apmatrix_config_view {
+	const struct apmatrix_mdev *mdev;
+	const struct apmatrix_matrix *matrix; /* NULL: the mdev has none */
+	unsigned int role;                    /* enum apmatrix_role */
+	int autostart;                        /* of a definition */
+};
+
 struct apmatrix_finding {
-	struct apmatrix_report *report;
 	int code;
 	int severity;
-	unsigned int sub; /* orders findings of one mdev and code */
 	unsigned int uuid_count;
-	/* What the message needs besides the sets: enum apmatrix_mdev_state
-	 * of each mdev, and the limit an ID is over. */
-	unsigned int states[2];
-	unsigned int limit;
-	int32_t mdev_index[2]; /* in the check that made it (for sorting) */
+	/* Which configuration of each mdev the finding is about; autostart
+	 * of a definition is for the message. */
+	unsigned int roles[2];
+	int autostart[2];
+	unsigned int limit; /* the limit an ID is over */
 	/* The 128 bits of each UUID: they sort like strcmp() on the text. */
 	uint64_t keys[2][2];
 	char uuids[2][APMATRIX_UUID_LEN + 1];
-	/* Built on first use (a check can have tens of thousands of
-	 * findings nobody reads), or set by apmatrix_finding_set_message(). */
-	char *message;
+	const char *message; /* in the report's string arena */
 	struct apmatrix_apqn_list apqns;
 	struct apmatrix_idset adapters;
-	struct apmatrix_idset domains;
+	struct apmatrix_idset usage_domains;
+	struct apmatrix_idset control_domains;
 };
 
 struct apmatrix_finding_block;
+struct apmatrix_text_block;
 
 struct apmatrix_report {
 	int refcount;
@@ -176,8 +182,9 @@ struct apmatrix_report {
 	unsigned int count;
 	unsigned int alloc;
 	struct apmatrix_finding **findings;
-	/* Findings are allocated in blocks, not one by one. */
+	/* Findings and messages are allocated in blocks, not one by one. */
 	struct apmatrix_finding_block *blocks;
+	struct apmatrix_text_block *texts;
 };
 
 /* host.c: append a live mdev to a snapshot being read (UUIDs ascending). */
@@ -191,25 +198,18 @@ int apmatrix_host_intern_override(struct apmatrix_host *host,
 int apmatrix_report_new_internal(struct apmatrix_ctx *ctx,
 				 struct apmatrix_report **ret);
 /*
- * Append a finding about one or two mdevs (uuid1 may be NULL). The finding's
- * sets and list start empty; the caller fills them and states/limit, from
- * which the message is made when it is first asked for.
+ * Append a finding about one configuration, or two of different mdevs (c1
+ * may be NULL). Its sets and list start empty; the caller fills them (and
+ * the limit), then apmatrix_report_finish() writes the messages and puts
+ * the findings in order.
  */
 int apmatrix_report_add(struct apmatrix_report *report, int code, int severity,
-			const char *uuid0, const char *uuid1,
+			const struct apmatrix_config_view *c0,
+			const struct apmatrix_config_view *c1,
 			struct apmatrix_finding **ret);
-/* The same for one or two mdevs (m1 may be NULL), with their states. */
-int apmatrix_report_add_mdevs(struct apmatrix_report *report, int code,
-			      int severity, const struct apmatrix_mdev *m0,
-			      const struct apmatrix_mdev *m1,
-			      struct apmatrix_finding **ret);
+int apmatrix_report_finish(struct apmatrix_report *report);
 /* The 32 hex digits of a UUID as two numbers, which sort like the text. */
 void apmatrix_uuid_key(const char *uuid, uint64_t key[2]);
-/* Replace the message made from the finding's fields. */
-int apmatrix_finding_set_message(struct apmatrix_finding *finding,
-				 const char *fmt, ...) APMATRIX_PRINTF(2, 3);
-/* Order the findings: severity (errors first), code, UUIDs. */
-void apmatrix_report_sort(struct apmatrix_report *report);
 const char *apmatrix_finding_code_name(int code);
 
 #endif /* APMATRIX_CHECK_INTERNAL_H */

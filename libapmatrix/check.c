@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The conflict engine: a pure function of a host description, mdevs and
- * persistent masks. It scales with the number of assigned APQNs (plus the
- * size of the output), never with the number of mdev pairs: sharing is
- * found through a table of APQN owners, everything else with per-adapter
- * bitmap operations.
+ * The conflict engine: a pure function of a host description, the live and
+ * defined configurations of mdevs, and persistent masks. It scales with the
+ * number of assigned APQNs (plus the size of the output), never with the
+ * number of mdev pairs: sharing is found through tables of APQN owners,
+ * one for live configurations and one for definitions; everything else with
+ * per-adapter bitmap operations.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,10 +18,23 @@
 
 #include "check-internal.h"
 
+/* One UUID of the check: the mdevs that give its configurations. */
+struct check_entry {
+	struct apmatrix_mdev *live;    /* NULL: no live configuration */
+	struct apmatrix_mdev *defined; /* NULL: no definition */
+};
+
 struct check_uuid {
-	const char *uuid; /* points into the mdev */
+	const char *uuid; /* points into an mdev of the entry */
+	unsigned int index;
 	UT_hash_handle hh;
 };
+
+/* The owner tables: live configurations, definitions. */
+enum { LAYER_LIVE, LAYER_DEFINED, LAYER_COUNT };
+
+/* Kinds of pairs, by the roles of their two configurations. */
+enum { PAIR_LIVE, PAIR_DEFINED, PAIR_DEFINED_LIVE, PAIR_KINDS };
 
 struct apmatrix_check {
 	int refcount;
@@ -29,32 +43,40 @@ struct apmatrix_check {
 	int have_persistent;
 	struct apmatrix_bits persistent_apmask;
 	struct apmatrix_bits persistent_aqmask;
-	struct apmatrix_mdev **mdevs;
+	struct check_entry *entries;
 	unsigned int count;
 	unsigned int alloc;
 	struct check_uuid *uuids;
 	/*
-	 * Owner of each APQN during a run: -1 for none, an mdev index for a
-	 * single owner, or -2 - n for a chain of owner nodes starting at n.
-	 * Kept between runs to spare the allocation.
+	 * Owner of each APQN during a run, per layer: -1 for none, an entry
+	 * index for a single owner, or -2 - n for a chain of owner nodes
+	 * starting at n. Kept between runs to spare the allocation.
 	 */
-	int32_t *owner;
+	int32_t *owner[LAYER_COUNT];
 };
 
 struct owner_node {
-	int32_t mdev;
+	int32_t entry;
 	int32_t next;
+};
+
+struct pair {
+	uint32_t kind;
+	uint32_t a, b; /* entries; for PAIR_DEFINED_LIVE a is the definition */
 };
 
 struct run_state {
 	struct apmatrix_check *check;
 	struct apmatrix_report *report;
+	/* Each entry's configurations: views[2 * i + layer]. */
+	struct apmatrix_config_view *views;
+	size_t in_layer[LAYER_COUNT]; /* how many configurations */
 	struct owner_node *nodes;
 	size_t node_count, node_alloc;
-	uint32_t *pairs; /* (earlier, later) mdev indices */
+	struct pair *pairs;
 	size_t pair_count, pair_alloc;
-	int32_t *seen;   /* while claiming; then the UUID rank of each mdev */
-	int32_t current; /* the mdev being checked */
+	/* seen[kind][j] == i: the pair (i, j) of that kind is noted. */
+	int32_t *seen[PAIR_KINDS];
 };
 
 APMATRIX_EXPORT int apmatrix_check_new(struct apmatrix_ctx *ctx,
@@ -62,6 +84,7 @@ APMATRIX_EXPORT int apmatrix_check_new(struct apmatrix_ctx *ctx,
 {
 	struct apmatrix_check *check;
 
+	apmatrix_diag_clear(ctx);
 	if (!ctx || !ret)
 		return apmatrix_diag(ctx, -EINVAL, "check_new: NULL argument");
 	check = calloc(1, sizeof(*check));
@@ -93,10 +116,13 @@ apmatrix_check_unref(struct apmatrix_check *check)
 		HASH_DEL(check->uuids, e);
 		free(e);
 	}
-	for (unsigned int i = 0; i < check->count; i++)
-		apmatrix_mdev_unref(check->mdevs[i]);
-	free(check->mdevs);
-	free(check->owner);
+	for (unsigned int i = 0; i < check->count; i++) {
+		apmatrix_mdev_unref(check->entries[i].live);
+		apmatrix_mdev_unref(check->entries[i].defined);
+	}
+	free(check->entries);
+	for (int l = 0; l < LAYER_COUNT; l++)
+		free(check->owner[l]);
 	apmatrix_host_unref(check->host);
 	apmatrix_unref(check->ctx);
 	free(check);
@@ -108,53 +134,93 @@ APMATRIX_EXPORT int apmatrix_check_set_host(struct apmatrix_check *check,
 {
 	if (!check)
 		return -EINVAL;
+	apmatrix_diag_clear(check->ctx);
 	apmatrix_host_ref(host);
 	apmatrix_host_unref(check->host);
 	check->host = host;
 	return 0;
 }
 
-APMATRIX_EXPORT int apmatrix_check_add_mdev(struct apmatrix_check *check,
-					    struct apmatrix_mdev *mdev)
+/* A new entry for mdev's UUID; its index, or a negative errno. */
+static int new_entry(struct apmatrix_check *check,
+		     const struct apmatrix_mdev *mdev)
 {
 	struct check_uuid *e;
 	int hash_oom = 0;
 
-	if (!check)
-		return -EINVAL;
-	if (!mdev)
-		return apmatrix_diag(check->ctx, -EINVAL,
-				     "check_add_mdev: NULL mdev");
-	HASH_FIND_STR(check->uuids, mdev->uuid, e);
-	if (e)
-		return apmatrix_diag(check->ctx, -EEXIST,
-				     "mdev %s is already part of the check",
-				     mdev->uuid);
 	if (check->count >= INT32_MAX / 2)
-		return apmatrix_diag(check->ctx, -ENOMEM, "too many mdevs");
+		return -ENOMEM;
 	if (check->count == check->alloc) {
 		unsigned int alloc = check->alloc ? check->alloc * 2 : 16;
-		struct apmatrix_mdev **n;
+		struct check_entry *n;
 
-		n = realloc(check->mdevs, alloc * sizeof(*n));
+		n = realloc(check->entries, alloc * sizeof(*n));
 		if (!n)
-			return apmatrix_diag(check->ctx, -ENOMEM,
-					     "check_add_mdev: out of memory");
-		check->mdevs = n;
+			return -ENOMEM;
+		check->entries = n;
 		check->alloc = alloc;
 	}
 	e = calloc(1, sizeof(*e));
 	if (!e)
-		return apmatrix_diag(check->ctx, -ENOMEM,
-				     "check_add_mdev: out of memory");
+		return -ENOMEM;
 	e->uuid = mdev->uuid;
+	e->index = check->count;
 	HASH_ADD_KEYPTR(hh, check->uuids, e->uuid, APMATRIX_UUID_LEN, e);
 	if (hash_oom) {
 		free(e);
-		return apmatrix_diag(check->ctx, -ENOMEM,
-				     "check_add_mdev: out of memory");
+		return -ENOMEM;
 	}
-	check->mdevs[check->count++] = apmatrix_mdev_ref(mdev);
+	check->entries[check->count].live = NULL;
+	check->entries[check->count].defined = NULL;
+	return (int)check->count++;
+}
+
+APMATRIX_EXPORT int apmatrix_check_add_mdev(struct apmatrix_check *check,
+					    struct apmatrix_mdev *mdev)
+{
+	const unsigned int checked = APMATRIX_ROLE_LIVE | APMATRIX_ROLE_DEFINED;
+	struct check_entry *entry;
+	struct check_uuid *e;
+	unsigned int roles;
+	int index;
+
+	if (!check)
+		return -EINVAL;
+	apmatrix_diag_clear(check->ctx);
+	if (!mdev)
+		return apmatrix_diag(check->ctx, -EINVAL,
+				     "check_add_mdev: NULL mdev");
+	roles = mdev->roles & checked;
+	if (!roles)
+		return apmatrix_diag(check->ctx, -EINVAL,
+				     "mdev %s has no live or defined "
+				     "configuration to check",
+				     mdev->uuid);
+	HASH_FIND_STR(check->uuids, mdev->uuid, e);
+	if (e) {
+		entry = &check->entries[e->index];
+		if (((roles & APMATRIX_ROLE_LIVE) && entry->live) ||
+		    ((roles & APMATRIX_ROLE_DEFINED) && entry->defined))
+			return apmatrix_diag(
+				check->ctx, -EEXIST,
+				"mdev %s: the check already has its %s "
+				"configuration",
+				mdev->uuid,
+				(roles & APMATRIX_ROLE_LIVE) && entry->live
+					? "live"
+					: "defined");
+		index = (int)e->index;
+	} else {
+		index = new_entry(check, mdev);
+		if (index < 0)
+			return apmatrix_diag(check->ctx, index,
+					     "check_add_mdev: out of memory");
+	}
+	entry = &check->entries[index];
+	if (roles & APMATRIX_ROLE_LIVE)
+		entry->live = apmatrix_mdev_ref(mdev);
+	if (roles & APMATRIX_ROLE_DEFINED)
+		entry->defined = apmatrix_mdev_ref(mdev);
 	return 0;
 }
 
@@ -165,6 +231,7 @@ apmatrix_check_set_persistent_masks(struct apmatrix_check *check,
 {
 	if (!check)
 		return -EINVAL;
+	apmatrix_diag_clear(check->ctx);
 	if (!apmask != !aqmask)
 		return apmatrix_diag(check->ctx, -EINVAL,
 				     "persistent masks: give both apmask and "
@@ -177,22 +244,9 @@ apmatrix_check_set_persistent_masks(struct apmatrix_check *check,
 	return 0;
 }
 
-/* The configuration checked: the live one, else the definition. */
-static const struct apmatrix_matrix *mx(const struct apmatrix_mdev *m)
-{
-	static const struct apmatrix_matrix none;
-
-	if (m->roles & APMATRIX_ROLE_LIVE)
-		return &m->config[APMATRIX_CONFIG_LIVE];
-	if (m->roles & APMATRIX_ROLE_DEFINED)
-		return &m->config[APMATRIX_CONFIG_DEFINED];
-	return &none;
-}
-
 /* ------------------------------------------------------------------ */
 /* Building findings                                                   */
 
-/* Make room for n more APQNs in a list being built. */
 static int list_reserve(struct apmatrix_apqn_list *list, size_t n)
 {
 	size_t want = (size_t)list->count + n;
@@ -259,71 +313,98 @@ static int append_rows(struct apmatrix_apqn_list *list,
 	return 0;
 }
 
+/*
+ * The most severe a finding about a configuration can be: what is live and
+ * what starts at boot can be wrong (error); a manual definition only fails
+ * when someone starts it (warning).
+ */
+static int severity_for(const struct apmatrix_config_view *c, int severity)
+{
+	int cap = c->role == APMATRIX_ROLE_DEFINED && !c->autostart
+			  ? APMATRIX_SEVERITY_WARNING
+			  : APMATRIX_SEVERITY_ERROR;
+
+	return severity < cap ? severity : cap;
+}
+
 static int add_finding(struct run_state *rs, int code, int severity,
-		       const struct apmatrix_mdev *m,
+		       const struct apmatrix_config_view *c,
 		       struct apmatrix_finding **ret)
 {
-	int r = apmatrix_report_add_mdevs(rs->report, code, severity, m, NULL,
-					  ret);
-
-	if (r == 0)
-		(*ret)->mdev_index[0] = rs->current;
-	return r;
+	return apmatrix_report_add(rs->report, code, severity_for(c, severity),
+				   c, NULL, ret);
 }
 
-/* A finding whose APQNs are the product of its adapters and domains. */
+/* A finding whose APQNs are the product of adapters and usage domains. */
 static int product_finding(struct run_state *rs, int code, int severity,
-			   const struct apmatrix_mdev *m,
+			   const struct apmatrix_config_view *c,
 			   const struct apmatrix_bits *a,
-			   const struct apmatrix_bits *d)
+			   const struct apmatrix_bits *d,
+			   struct apmatrix_finding **ret)
 {
-	struct apmatrix_finding *f;
-	int r = add_finding(rs, code, severity, m, &f);
+	int r = add_finding(rs, code, severity, c, ret);
 
 	if (r < 0)
 		return r;
-	f->adapters.bits = *a;
-	f->domains.bits = *d;
-	return append_product(&f->apqns, a, d);
+	(*ret)->adapters.bits = *a;
+	(*ret)->usage_domains.bits = *d;
+	return append_product(&(*ret)->apqns, a, d);
 }
 
-static int check_pair(struct run_state *rs, uint32_t i0, uint32_t i1)
+/* Two mdevs' configurations share APQNs. */
+static int pair_finding(struct run_state *rs, const struct pair *p)
 {
-	const struct apmatrix_mdev *m0 = rs->check->mdevs[i0];
-	const struct apmatrix_mdev *m1 = rs->check->mdevs[i1];
+	const struct apmatrix_config_view *c0, *c1, *t;
+	const struct apmatrix_matrix *m0, *m1;
 	struct apmatrix_finding *f;
-	unsigned int both;
-	int r;
+	int severity, r;
 
-	if (m0->key[0] > m1->key[0] ||
-	    (m0->key[0] == m1->key[0] && m0->key[1] > m1->key[1])) {
-		const struct apmatrix_mdev *t = m0;
-		uint32_t ti = i0;
-
-		m0 = m1;
-		m1 = t;
-		i0 = i1;
-		i1 = ti;
+	switch (p->kind) {
+	case PAIR_LIVE:
+		c0 = &rs->views[2 * p->a + LAYER_LIVE];
+		c1 = &rs->views[2 * p->b + LAYER_LIVE];
+		/* The kernel would have refused it; one guest can reach the
+		 * other's keys. */
+		severity = APMATRIX_SEVERITY_ERROR;
+		break;
+	case PAIR_DEFINED:
+		c0 = &rs->views[2 * p->a + LAYER_DEFINED];
+		c1 = &rs->views[2 * p->b + LAYER_DEFINED];
+		/* Both start at boot: the second one fails. */
+		severity = c0->autostart && c1->autostart
+				   ? APMATRIX_SEVERITY_ERROR
+				   : APMATRIX_SEVERITY_WARNING;
+		break;
+	default:
+		/* The definition cannot start while the other mdev runs. */
+		c0 = &rs->views[2 * p->a + LAYER_DEFINED];
+		c1 = &rs->views[2 * p->b + LAYER_LIVE];
+		severity = APMATRIX_SEVERITY_WARNING;
+		break;
 	}
-	both = apmatrix_mdev_state(m0) & apmatrix_mdev_state(m1);
-	r = apmatrix_report_add_mdevs(
-		rs->report, APMATRIX_FINDING_SHARED_APQNS,
-		(both & (APMATRIX_MDEV_ACTIVE | APMATRIX_MDEV_AUTOSTART))
-			? APMATRIX_SEVERITY_ERROR
-			: APMATRIX_SEVERITY_WARNING,
-		m0, m1, &f);
+	if (c0->mdev->key[0] > c1->mdev->key[0] ||
+	    (c0->mdev->key[0] == c1->mdev->key[0] &&
+	     c0->mdev->key[1] > c1->mdev->key[1])) {
+		t = c0;
+		c0 = c1;
+		c1 = t;
+	}
+	r = apmatrix_report_add(rs->report, APMATRIX_FINDING_SHARED_APQNS,
+				severity, c0, c1, &f);
 	if (r < 0)
 		return r;
-	f->mdev_index[0] = (int32_t)i0;
-	f->mdev_index[1] = (int32_t)i1;
-	bits_and(&f->adapters.bits, &mx(m0)->adapters.bits,
-		 &mx(m1)->adapters.bits);
-	bits_and(&f->domains.bits, &mx(m0)->domains.bits,
-		 &mx(m1)->domains.bits);
-	return append_product(&f->apqns, &f->adapters.bits, &f->domains.bits);
+	m0 = c0->matrix;
+	m1 = c1->matrix;
+	bits_and(&f->adapters.bits, &m0->adapters.bits, &m1->adapters.bits);
+	bits_and(&f->usage_domains.bits, &m0->domains.bits, &m1->domains.bits);
+	return append_product(&f->apqns, &f->adapters.bits,
+			      &f->usage_domains.bits);
 }
 
-static int push_node(struct run_state *rs, int32_t mdev, int32_t next)
+/* ------------------------------------------------------------------ */
+/* Sharing: owner tables                                               */
+
+static int push_node(struct run_state *rs, int32_t entry, int32_t next)
 {
 	if (rs->node_count == rs->node_alloc) {
 		size_t alloc = rs->node_alloc ? rs->node_alloc * 2 : 1024;
@@ -337,55 +418,61 @@ static int push_node(struct run_state *rs, int32_t mdev, int32_t next)
 		rs->nodes = n;
 		rs->node_alloc = alloc;
 	}
-	rs->nodes[rs->node_count].mdev = mdev;
+	rs->nodes[rs->node_count].entry = entry;
 	rs->nodes[rs->node_count].next = next;
 	return (int)rs->node_count++;
 }
 
-/* Record that mdev i shares an APQN with the earlier mdev j. */
-static int note_pair(struct run_state *rs, int32_t j, int32_t i)
+/* Note that entry i's configuration shares an APQN with entry j's. */
+static int note_pair(struct run_state *rs, unsigned int kind, int32_t i,
+		     int32_t j)
 {
-	if (rs->seen[j] == i)
+	if (i == j || rs->seen[kind][j] == i)
 		return 0;
-	rs->seen[j] = i;
+	rs->seen[kind][j] = i;
 	if (rs->pair_count == rs->pair_alloc) {
 		size_t alloc = rs->pair_alloc ? rs->pair_alloc * 2 : 256;
-		uint32_t *n;
+		struct pair *n;
 
-		if (alloc > SIZE_MAX / (2 * sizeof(*n)))
+		if (alloc > SIZE_MAX / sizeof(*n))
 			return -ENOMEM;
-		n = realloc(rs->pairs, alloc * 2 * sizeof(*n));
+		n = realloc(rs->pairs, alloc * sizeof(*n));
 		if (!n)
 			return -ENOMEM;
 		rs->pairs = n;
 		rs->pair_alloc = alloc;
 	}
-	rs->pairs[2 * rs->pair_count] = (uint32_t)j;
-	rs->pairs[2 * rs->pair_count + 1] = (uint32_t)i;
+	rs->pairs[rs->pair_count].kind = kind;
+	rs->pairs[rs->pair_count].a = (uint32_t)i;
+	rs->pairs[rs->pair_count].b = (uint32_t)j;
 	rs->pair_count++;
 	return 0;
 }
 
-/* An APQN of mdev i whose owner slot holds v (not -1). */
-static int claim_taken(struct run_state *rs, int32_t *slot, int32_t v,
-		       int32_t i)
+/* Note a pair with every owner in the slot value v (not -1). */
+static int note_owners(struct run_state *rs, unsigned int kind, int32_t i,
+		       int32_t v)
 {
-	int head, r;
+	if (v >= 0)
+		return note_pair(rs, kind, i, v);
+	for (int32_t n = -2 - v; n >= 0; n = rs->nodes[n].next) {
+		int r = note_pair(rs, kind, i, rs->nodes[n].entry);
 
-	if (v >= 0) {
-		r = note_pair(rs, v, i);
 		if (r < 0)
 			return r;
+	}
+	return 0;
+}
+
+/* Add entry i to the owners of a taken slot holding v. */
+static int add_owner(struct run_state *rs, int32_t *slot, int32_t v, int32_t i)
+{
+	int head = -2 - v;
+
+	if (v >= 0) {
 		head = push_node(rs, v, -1);
 		if (head < 0)
 			return head;
-	} else {
-		head = -2 - v;
-		for (int32_t n = head; n >= 0; n = rs->nodes[n].next) {
-			r = note_pair(rs, rs->nodes[n].mdev, i);
-			if (r < 0)
-				return r;
-		}
 	}
 	head = push_node(rs, i, head);
 	if (head < 0)
@@ -395,23 +482,23 @@ static int claim_taken(struct run_state *rs, int32_t *slot, int32_t v,
 }
 
 /*
- * Claim every APQN of mdev i in the owner table. Work is one step per
- * APQN, plus one per earlier owner of an APQN that is already taken (which
- * the shared-APQN lists of the output pay for anyway).
+ * Walk the APQNs of entry i's configuration m in the owner table of a
+ * layer: note a pair of the given kind with every owner found, and with
+ * claim, become an owner too. Work is one step per APQN, plus one per
+ * earlier owner of an APQN that is already taken (which the shared-APQN
+ * lists of the output pay for anyway).
  */
-static int claim_apqns(struct run_state *rs, int32_t i,
-		       const struct apmatrix_bits *ad,
-		       const struct apmatrix_bits *dm)
+static int walk_apqns(struct run_state *rs, int32_t *owner, unsigned int kind,
+		      int32_t i, const struct apmatrix_matrix *m, int claim)
 {
-	int32_t *owner = rs->check->owner;
 	uint8_t doms[APMATRIX_MAX_IDS];
 	unsigned int nd = 0;
 
-	bits_foreach (d, dm)
+	bits_foreach (d, &m->domains.bits)
 		doms[nd++] = (uint8_t)d;
 	if (!nd)
 		return 0;
-	bits_foreach (a, ad) {
+	bits_foreach (a, &m->adapters.bits) {
 		int32_t *row = owner + ((unsigned int)a << 8);
 
 		for (unsigned int k = 0; k < nd; k++) {
@@ -419,16 +506,22 @@ static int claim_apqns(struct run_state *rs, int32_t i,
 			int r;
 
 			if (v == -1) {
-				row[doms[k]] = i;
+				if (claim)
+					row[doms[k]] = i;
 				continue;
 			}
-			r = claim_taken(rs, &row[doms[k]], v, i);
+			r = note_owners(rs, kind, i, v);
+			if (r == 0 && claim)
+				r = add_owner(rs, &row[doms[k]], v, i);
 			if (r < 0)
 				return r;
 		}
 	}
 	return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* Findings about one configuration                                    */
 
 /* Masks derived from the host once per run. */
 struct host_masks {
@@ -457,13 +550,14 @@ static void host_masks_init(struct host_masks *hm,
 	bits_and(&hm->conf_d, &lim_d, &host->usage_mask.bits);
 }
 
-static int check_limits(struct run_state *rs, const struct apmatrix_mdev *m,
+static int check_limits(struct run_state *rs,
+			const struct apmatrix_config_view *c,
 			const struct apmatrix_host *host,
 			const struct host_masks *hm)
 {
-	const struct apmatrix_bits *A = &mx(m)->adapters.bits;
-	const struct apmatrix_bits *D = &mx(m)->domains.bits;
-	const struct apmatrix_bits *C = &mx(m)->controls.bits;
+	const struct apmatrix_bits *A = &c->matrix->adapters.bits;
+	const struct apmatrix_bits *D = &c->matrix->domains.bits;
+	const struct apmatrix_bits *C = &c->matrix->controls.bits;
 	const struct apmatrix_bits none = {{0}};
 	struct apmatrix_bits over;
 	struct apmatrix_finding *f;
@@ -472,120 +566,114 @@ static int check_limits(struct run_state *rs, const struct apmatrix_mdev *m,
 	bits_and(&over, A, &hm->over_a);
 	if (!bits_empty(&over)) {
 		r = product_finding(rs, APMATRIX_FINDING_ADAPTER_OVER_LIMIT,
-				    APMATRIX_SEVERITY_ERROR, m, &over, D);
+				    APMATRIX_SEVERITY_ERROR, c, &over, D, &f);
 		if (r < 0)
 			return r;
-		f = rs->report->findings[rs->report->count - 1];
-		f->domains.bits = none;
+		f->usage_domains.bits = none;
 		f->limit = host->max_adapter_id;
 	}
 	bits_and(&over, D, &hm->over_d);
 	if (!bits_empty(&over)) {
 		r = product_finding(rs, APMATRIX_FINDING_DOMAIN_OVER_LIMIT,
-				    APMATRIX_SEVERITY_ERROR, m, A, &over);
+				    APMATRIX_SEVERITY_ERROR, c, A, &over, &f);
 		if (r < 0)
 			return r;
-		f = rs->report->findings[rs->report->count - 1];
 		f->adapters.bits = none;
 		f->limit = host->max_domain_id;
 	}
 	bits_and(&over, C, &hm->over_d);
 	if (!bits_empty(&over)) {
 		r = add_finding(rs, APMATRIX_FINDING_CONTROL_DOMAIN_OVER_LIMIT,
-				APMATRIX_SEVERITY_ERROR, m, &f);
+				APMATRIX_SEVERITY_ERROR, c, &f);
 		if (r < 0)
 			return r;
-		f->domains.bits = over;
+		f->control_domains.bits = over;
 		f->limit = host->max_domain_id;
 	}
 	return 0;
 }
 
-static int check_shape(struct run_state *rs, const struct apmatrix_mdev *m)
+static int check_shape(struct run_state *rs,
+		       const struct apmatrix_config_view *c)
 {
-	const struct apmatrix_bits *A = &mx(m)->adapters.bits;
-	const struct apmatrix_bits *D = &mx(m)->domains.bits;
-	const struct apmatrix_bits *C = &mx(m)->controls.bits;
+	const struct apmatrix_bits *A = &c->matrix->adapters.bits;
+	const struct apmatrix_bits *D = &c->matrix->domains.bits;
+	const struct apmatrix_bits *C = &c->matrix->controls.bits;
 	struct apmatrix_finding *f;
 	int r;
 
 	if (!bits_empty(C) && bits_empty(D)) {
 		r = add_finding(rs, APMATRIX_FINDING_CONTROL_WITHOUT_USAGE,
-				APMATRIX_SEVERITY_ERROR, m, &f);
+				APMATRIX_SEVERITY_ERROR, c, &f);
 		if (r < 0)
 			return r;
-		f->domains.bits = *C;
+		f->control_domains.bits = *C;
 	}
 	if (bits_empty(A) == bits_empty(D))
 		return 0;
 	r = add_finding(rs, APMATRIX_FINDING_NO_QUEUES, APMATRIX_SEVERITY_INFO,
-			m, &f);
+			c, &f);
 	if (r < 0)
 		return r;
 	f->adapters.bits = *A;
-	f->domains.bits = *D;
+	f->usage_domains.bits = *D;
 	return 0;
 }
 
-static int check_config(struct run_state *rs, const struct apmatrix_mdev *m,
+static int check_config(struct run_state *rs,
+			const struct apmatrix_config_view *c,
 			const struct host_masks *hm)
 {
-	const struct apmatrix_bits *A = &mx(m)->adapters.bits;
-	const struct apmatrix_bits *D = &mx(m)->domains.bits;
+	const struct apmatrix_bits *A = &c->matrix->adapters.bits;
+	const struct apmatrix_bits *D = &c->matrix->domains.bits;
 	struct apmatrix_bits na, nd, nc, lim_a, lim_d;
 	struct apmatrix_finding *f;
 	int r;
 
 	bits_and(&na, A, &hm->unconf_a);
 	bits_and(&nd, D, &hm->unconf_d);
-	bits_and(&nc, &mx(m)->controls.bits, &hm->unconf_c);
-	if (!bits_empty(&na) || !bits_empty(&nd)) {
-		r = add_finding(rs, APMATRIX_FINDING_NOT_CONFIGURED,
-				APMATRIX_SEVERITY_WARNING, m, &f);
-		if (r < 0)
-			return r;
-		f->adapters.bits = na;
-		f->domains.bits = nd;
-		/* The APQNs the guest loses: a or d not configured. */
-		bits_andnot(&lim_a, A, &hm->over_a);
-		bits_andnot(&lim_d, D, &hm->over_d);
-		bits_foreach (a, &lim_a) {
-			const struct apmatrix_bits *dd =
-				bits_test(&na, (unsigned int)a) ? &lim_d : &nd;
-			struct apmatrix_bits one = {{0}};
+	bits_and(&nc, &c->matrix->controls.bits, &hm->unconf_c);
+	if (bits_empty(&na) && bits_empty(&nd) && bits_empty(&nc))
+		return 0;
+	r = add_finding(rs, APMATRIX_FINDING_NOT_CONFIGURED,
+			APMATRIX_SEVERITY_WARNING, c, &f);
+	if (r < 0)
+		return r;
+	f->adapters.bits = na;
+	f->usage_domains.bits = nd;
+	f->control_domains.bits = nc;
+	/* The APQNs the guest loses: adapter or domain not configured. */
+	bits_andnot(&lim_a, A, &hm->over_a);
+	bits_andnot(&lim_d, D, &hm->over_d);
+	bits_foreach (a, &lim_a) {
+		const struct apmatrix_bits *dd =
+			bits_test(&na, (unsigned int)a) ? &lim_d : &nd;
+		struct apmatrix_bits one = {{0}};
 
-			bits_set(&one, (unsigned int)a);
-			r = append_product(&f->apqns, &one, dd);
-			if (r < 0)
-				return r;
-		}
-	}
-	if (!bits_empty(&nc)) {
-		r = add_finding(rs, APMATRIX_FINDING_NOT_CONFIGURED,
-				APMATRIX_SEVERITY_WARNING, m, &f);
+		bits_set(&one, (unsigned int)a);
+		r = append_product(&f->apqns, &one, dd);
 		if (r < 0)
 			return r;
-		f->sub = 1;
-		f->domains.bits = nc;
 	}
 	return 0;
 }
 
-static int queue_finding(struct run_state *rs, const struct apmatrix_mdev *m,
-			 int code, const struct apmatrix_bits *adapters,
+static int queue_finding(struct run_state *rs,
+			 const struct apmatrix_config_view *c, int code,
+			 const struct apmatrix_bits *adapters,
 			 const struct apmatrix_bits *rows)
 {
 	struct apmatrix_finding *f;
 	struct apmatrix_bits doms = {{0}};
 	int r;
 
-	r = add_finding(rs, code, APMATRIX_SEVERITY_WARNING, m, &f);
+	r = add_finding(rs, code, APMATRIX_SEVERITY_WARNING, c, &f);
 	if (r < 0)
 		return r;
 	bits_foreach (a, adapters)
 		bits_or(&doms, &doms, &rows[a]);
 	f->adapters.bits = *adapters;
-	f->domains.bits = doms;
+	f->usage_domains.bits = doms;
 	return append_rows(&f->apqns, adapters, rows);
 }
 
@@ -593,22 +681,26 @@ static int queue_finding(struct run_state *rs, const struct apmatrix_mdev *m,
  * The kernel's guest_matrix filter (vfio-ap-abi §3.3) over the configured
  * product: one bitmap operation per adapter.
  */
-static int check_queues(struct run_state *rs, const struct apmatrix_mdev *m,
+static int check_queues(struct run_state *rs,
+			const struct apmatrix_config_view *c,
 			const struct apmatrix_host *host,
-			const struct apmatrix_bits *cfg_a,
-			const struct apmatrix_bits *cfg_d)
+			const struct host_masks *hm)
 {
 	struct apmatrix_bits missing[APMATRIX_MAX_IDS];
 	struct apmatrix_bits unbound[APMATRIX_MAX_IDS];
 	struct apmatrix_bits bad[APMATRIX_MAX_IDS];
-	struct apmatrix_bits am = {{0}}, au = {{0}}, af;
+	struct apmatrix_bits cfg_a, cfg_d, am = {{0}}, au = {{0}}, af;
 	int r;
 
-	bits_foreach (a, cfg_a) {
+	bits_and(&cfg_a, &c->matrix->adapters.bits, &hm->conf_a);
+	bits_and(&cfg_d, &c->matrix->domains.bits, &hm->conf_d);
+	if (bits_empty(&cfg_d))
+		return 0;
+	bits_foreach (a, &cfg_a) {
 		struct apmatrix_bits present;
 
-		bits_andnot(&missing[a], cfg_d, &host->queues[a]);
-		bits_and(&present, cfg_d, &host->queues[a]);
+		bits_andnot(&missing[a], &cfg_d, &host->queues[a]);
+		bits_and(&present, &cfg_d, &host->queues[a]);
 		bits_andnot(&unbound[a], &present, &host->vfio[a]);
 		bits_or(&bad[a], &missing[a], &unbound[a]);
 		if (!bits_empty(&missing[a]))
@@ -620,191 +712,197 @@ static int check_queues(struct run_state *rs, const struct apmatrix_mdev *m,
 	if (bits_empty(&af))
 		return 0;
 	if (!bits_empty(&am)) {
-		r = queue_finding(rs, m, APMATRIX_FINDING_QUEUE_MISSING, &am,
+		r = queue_finding(rs, c, APMATRIX_FINDING_QUEUE_MISSING, &am,
 				  missing);
 		if (r < 0)
 			return r;
 	}
 	if (!bits_empty(&au)) {
-		r = queue_finding(rs, m, APMATRIX_FINDING_QUEUE_NOT_BOUND, &au,
+		r = queue_finding(rs, c, APMATRIX_FINDING_QUEUE_NOT_BOUND, &au,
 				  unbound);
 		if (r < 0)
 			return r;
 	}
-	return queue_finding(rs, m, APMATRIX_FINDING_ADAPTER_FILTERED, &af,
+	return queue_finding(rs, c, APMATRIX_FINDING_ADAPTER_FILTERED, &af,
 			     bad);
 }
 
-static int pool_severity(unsigned int state, int persistent)
-{
-	unsigned int strict =
-		persistent ? APMATRIX_MDEV_AUTOSTART
-			   : APMATRIX_MDEV_ACTIVE | APMATRIX_MDEV_AUTOSTART;
-
-	return (state & strict) ? APMATRIX_SEVERITY_ERROR
-				: APMATRIX_SEVERITY_WARNING;
-}
-
-static int check_pool(struct run_state *rs, const struct apmatrix_mdev *m,
+static int check_pool(struct run_state *rs,
+		      const struct apmatrix_config_view *c,
 		      const struct apmatrix_bits *apmask,
-		      const struct apmatrix_bits *aqmask, int persistent)
+		      const struct apmatrix_bits *aqmask, int code)
 {
+	struct apmatrix_finding *f;
 	struct apmatrix_bits a, d;
 
-	bits_and(&a, &mx(m)->adapters.bits, apmask);
-	bits_and(&d, &mx(m)->domains.bits, aqmask);
+	bits_and(&a, &c->matrix->adapters.bits, apmask);
+	bits_and(&d, &c->matrix->domains.bits, aqmask);
 	if (bits_empty(&a) || bits_empty(&d))
 		return 0;
-	return product_finding(rs,
-			       persistent
-				       ? APMATRIX_FINDING_HOST_POOL_PERSISTENT
-				       : APMATRIX_FINDING_HOST_POOL_ACTIVE,
-			       pool_severity(apmatrix_mdev_state(m), persistent), m, &a, &d);
+	return product_finding(rs, code, APMATRIX_SEVERITY_ERROR, c, &a, &d,
+			       &f);
 }
 
-static int check_mdev(struct run_state *rs, const struct host_masks *hm,
-		      const struct apmatrix_mdev *m)
+static int matrix_equal(const struct apmatrix_matrix *a,
+			const struct apmatrix_matrix *b)
+{
+	return bits_equal(&a->adapters.bits, &b->adapters.bits) &&
+	       bits_equal(&a->domains.bits, &b->domains.bits) &&
+	       bits_equal(&a->controls.bits, &b->controls.bits);
+}
+
+/*
+ * The findings about one configuration. A live one is checked against the
+ * active host. A definition is checked against the persistent masks, and,
+ * unless the mdev runs with exactly that matrix (then its live findings say
+ * it all), against the active host: what happens when it starts here now.
+ */
+static int check_view(struct run_state *rs,
+		      const struct apmatrix_config_view *c,
+		      const struct apmatrix_config_view *live,
+		      const struct host_masks *hm)
 {
 	const struct apmatrix_check *check = rs->check;
 	const struct apmatrix_host *host = check->host;
-	struct apmatrix_bits cfg_a, cfg_d;
 	int r;
 
-	r = check_shape(rs, m);
-	if (r < 0)
-		return r;
-	if (check->have_persistent) {
-		r = check_pool(rs, m, &check->persistent_apmask,
-			       &check->persistent_aqmask, 1);
+	if (c->role == APMATRIX_ROLE_DEFINED && check->have_persistent) {
+		r = check_pool(rs, c, &check->persistent_apmask,
+			       &check->persistent_aqmask,
+			       APMATRIX_FINDING_HOST_POOL_PERSISTENT);
 		if (r < 0)
 			return r;
 	}
-	if (!host)
+	if (c->role == APMATRIX_ROLE_DEFINED && live->matrix &&
+	    matrix_equal(c->matrix, live->matrix))
 		return 0;
-	r = check_pool(rs, m, &host->apmask.bits, &host->aqmask.bits, 0);
+	r = check_shape(rs, c);
+	if (r < 0 || !host)
+		return r;
+	r = check_pool(rs, c, &host->apmask.bits, &host->aqmask.bits,
+		       APMATRIX_FINDING_HOST_POOL_ACTIVE);
 	if (r < 0)
 		return r;
-	r = check_limits(rs, m, host, hm);
+	r = check_limits(rs, c, host, hm);
 	if (r < 0)
 		return r;
-	r = check_config(rs, m, hm);
+	r = check_config(rs, c, hm);
 	if (r < 0)
 		return r;
-	bits_and(&cfg_a, &mx(m)->adapters.bits, &hm->conf_a);
-	bits_and(&cfg_d, &mx(m)->domains.bits, &hm->conf_d);
-	if (bits_empty(&cfg_d))
-		return 0;
-	return check_queues(rs, m, host, &cfg_a, &cfg_d);
+	return check_queues(rs, c, host, hm);
 }
 
-struct uuid_rank {
-	uint64_t key[2];
-	int32_t index;
-};
+/* ------------------------------------------------------------------ */
+/* The run                                                             */
 
-static int uuid_rank_cmp(const void *pa, const void *pb)
+/* Each entry's configurations as they are now, counted by layer. */
+static void make_views(struct run_state *rs)
 {
-	const struct uuid_rank *a = pa, *b = pb;
+	const struct apmatrix_check *check = rs->check;
 
-	if (a->key[0] != b->key[0])
-		return a->key[0] < b->key[0] ? -1 : 1;
-	return (a->key[1] > b->key[1]) - (a->key[1] < b->key[1]);
+	for (unsigned int i = 0; i < check->count; i++) {
+		const struct check_entry *e = &check->entries[i];
+		struct apmatrix_config_view *v = &rs->views[2 * i];
+
+		v[LAYER_LIVE].mdev = e->live ? e->live : e->defined;
+		v[LAYER_LIVE].role = APMATRIX_ROLE_LIVE;
+		v[LAYER_LIVE].autostart = 0;
+		v[LAYER_LIVE].matrix =
+			e->live && (e->live->roles & APMATRIX_ROLE_LIVE)
+				? &e->live->config[APMATRIX_CONFIG_LIVE]
+				: NULL;
+		rs->in_layer[LAYER_LIVE] += v[LAYER_LIVE].matrix != NULL;
+		v[LAYER_DEFINED].mdev = v[LAYER_LIVE].mdev;
+		v[LAYER_DEFINED].role = APMATRIX_ROLE_DEFINED;
+		v[LAYER_DEFINED].autostart = 0;
+		v[LAYER_DEFINED].matrix = NULL;
+		if (e->defined && (e->defined->roles & APMATRIX_ROLE_DEFINED)) {
+			v[LAYER_DEFINED].autostart = e->defined->autostart;
+			v[LAYER_DEFINED].matrix =
+				&e->defined->config[APMATRIX_CONFIG_DEFINED];
+			rs->in_layer[LAYER_DEFINED]++;
+		}
+	}
 }
 
-struct sort_item {
-	uint64_t key;
-	struct apmatrix_finding *f;
-};
-
-/*
- * Order the findings as apmatrix_report_sort() does, in time linear in the
- * findings (plus sorting the UUIDs of the mdevs they name): each finding
- * gets one 56-bit key, severity | code | rank of UUID 0 | rank of UUID 1 |
- * sub, and a radix sort orders the keys. Falls back to the comparison sort
- * when memory is short or there are too many mdevs for 24-bit ranks.
- */
-static void sort_findings(struct run_state *rs)
+static int run_pass(struct run_state *rs, const struct host_masks *hm,
+		    unsigned int layer)
 {
-	struct apmatrix_report *report = rs->report;
-	unsigned int n = report->count, named = 0;
-	int32_t *rank = rs->seen;
-	struct uuid_rank *ranks = NULL;
-	struct sort_item *a = NULL, *b = NULL;
+	struct apmatrix_check *check = rs->check;
 
-	if (n < 2)
-		return;
-	if (rs->check->count >= (1u << 24))
-		goto fallback;
-	ranks = malloc(
-		(n < rs->check->count ? 2 * (size_t)n : rs->check->count) *
-		sizeof(*ranks));
-	a = malloc(n * sizeof(*a));
-	b = malloc(n * sizeof(*b));
-	if (!ranks || !a || !b)
-		goto fallback;
-	memset(rank, 0xff, rs->check->count * sizeof(*rank));
-	for (unsigned int i = 0; i < n; i++) {
-		const struct apmatrix_finding *f = report->findings[i];
+	for (unsigned int i = 0; i < check->count; i++) {
+		const struct apmatrix_config_view *v = &rs->views[2 * i];
+		const struct apmatrix_config_view *c = &v[layer];
+		int r;
 
-		for (unsigned int k = 0; k < f->uuid_count; k++) {
-			int32_t m = f->mdev_index[k];
+		if (!c->matrix)
+			continue;
+		r = walk_apqns(rs, check->owner[layer],
+			       layer == LAYER_LIVE ? PAIR_LIVE : PAIR_DEFINED,
+			       (int32_t)i, c->matrix, 1);
+		/* A definition against what is live elsewhere, unless the
+		 * mdev runs with the same APQNs (live pairs cover that). */
+		if (r == 0 && layer == LAYER_DEFINED &&
+		    rs->in_layer[LAYER_LIVE] &&
+		    !(v[LAYER_LIVE].matrix &&
+		      bits_equal(&v[LAYER_LIVE].matrix->adapters.bits,
+				 &c->matrix->adapters.bits) &&
+		      bits_equal(&v[LAYER_LIVE].matrix->domains.bits,
+				 &c->matrix->domains.bits)))
+			r = walk_apqns(rs, check->owner[LAYER_LIVE],
+				       PAIR_DEFINED_LIVE, (int32_t)i, c->matrix,
+				       0);
+		if (r == 0)
+			r = check_view(rs, c, &v[LAYER_LIVE], hm);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
 
-			if (rank[m] >= 0)
-				continue;
-			rank[m] = 0;
-			ranks[named].key[0] = f->keys[k][0];
-			ranks[named].key[1] = f->keys[k][1];
-			ranks[named++].index = m;
+static int run(struct run_state *rs)
+{
+	struct apmatrix_check *check = rs->check;
+	struct host_masks hm;
+	size_t n = check->count;
+	int r;
+
+	if (n) {
+		rs->views = malloc(2 * n * sizeof(*rs->views));
+		if (!rs->views)
+			return -ENOMEM;
+		for (int k = 0; k < PAIR_KINDS; k++) {
+			rs->seen[k] = malloc(n * sizeof(*rs->seen[k]));
+			if (!rs->seen[k])
+				return -ENOMEM;
+			memset(rs->seen[k], 0xff, n * sizeof(*rs->seen[k]));
 		}
 	}
-	qsort(ranks, named, sizeof(*ranks), uuid_rank_cmp);
-	for (unsigned int k = 0; k < named; k++)
-		rank[ranks[k].index] = (int32_t)k;
-	for (unsigned int i = 0; i < n; i++) {
-		struct apmatrix_finding *f = report->findings[i];
-		uint64_t class =
-			(uint64_t)(f->severity - APMATRIX_SEVERITY_ERROR) << 4 |
-			(uint64_t)f->code;
-
-		a[i].f = f;
-		a[i].key = class << 50 |
-			   (uint64_t)rank[f->mdev_index[0]] << 26 |
-			   (f->uuid_count > 1
-				    ? (uint64_t)rank[f->mdev_index[1]] << 2
-				    : 0) |
-			   (f->sub & 1);
+	make_views(rs);
+	for (int l = 0; l < LAYER_COUNT; l++) {
+		if (!rs->in_layer[l])
+			continue;
+		if (!check->owner[l])
+			check->owner[l] = malloc(APMATRIX_MAX_APQNS *
+						 sizeof(*check->owner[l]));
+		if (!check->owner[l])
+			return -ENOMEM;
+		memset(check->owner[l], 0xff,
+		       APMATRIX_MAX_APQNS * sizeof(*check->owner[l]));
 	}
-	for (unsigned int shift = 0; shift < 56; shift += 8) {
-		size_t count[256] = {0}, pos = 0;
-		struct sort_item *t;
-
-		for (unsigned int i = 0; i < n; i++)
-			count[(a[i].key >> shift) & 0xff]++;
-		if (count[(a[0].key >> shift) & 0xff] == n)
-			continue; /* all alike in this byte */
-		for (unsigned int d = 0; d < 256; d++) {
-			size_t c = count[d];
-
-			count[d] = pos;
-			pos += c;
-		}
-		for (unsigned int i = 0; i < n; i++)
-			b[count[(a[i].key >> shift) & 0xff]++] = a[i];
-		t = a;
-		a = b;
-		b = t;
-	}
-	for (unsigned int i = 0; i < n; i++)
-		report->findings[i] = a[i].f;
-	free(ranks);
-	free(a);
-	free(b);
-	return;
-fallback:
-	free(ranks);
-	free(a);
-	free(b);
-	apmatrix_report_sort(report);
+	if (check->host)
+		host_masks_init(&hm, check->host);
+	else
+		memset(&hm, 0, sizeof(hm));
+	/* Every live configuration is claimed before definitions look. */
+	r = run_pass(rs, &hm, LAYER_LIVE);
+	if (r == 0)
+		r = run_pass(rs, &hm, LAYER_DEFINED);
+	for (size_t p = 0; r == 0 && p < rs->pair_count; p++)
+		r = pair_finding(rs, &rs->pairs[p]);
+	if (r == 0)
+		r = apmatrix_report_finish(rs->report);
+	return r;
 }
 
 APMATRIX_EXPORT int apmatrix_check_run(struct apmatrix_check *check,
@@ -812,73 +910,35 @@ APMATRIX_EXPORT int apmatrix_check_run(struct apmatrix_check *check,
 				       struct apmatrix_report **ret)
 {
 	struct run_state rs = {0};
-	struct host_masks hm;
 	int r;
 
 	if (!check)
 		return -EINVAL;
+	apmatrix_diag_clear(check->ctx);
 	if (!ret)
 		return apmatrix_diag(check->ctx, -EINVAL,
 				     "check_run: NULL report pointer");
 	if (!apmatrix_flags_ok(flags, 0))
 		return apmatrix_diag(check->ctx, -EINVAL,
 				     "check_run: unknown flags 0x%x", flags);
-	if (!check->owner) {
-		check->owner =
-			malloc(APMATRIX_MAX_APQNS * sizeof(*check->owner));
-		if (!check->owner)
-			return apmatrix_diag(check->ctx, -ENOMEM,
-					     "check_run: out of memory");
-	}
 	rs.check = check;
 	r = apmatrix_report_new_internal(check->ctx, &rs.report);
-	if (r < 0)
-		return r;
-	if (check->count) {
-		rs.seen = malloc(check->count * sizeof(*rs.seen));
-		if (!rs.seen) {
-			r = -ENOMEM;
-			goto out;
-		}
-		memset(rs.seen, 0xff, check->count * sizeof(*rs.seen));
-	}
-	if (check->host)
-		host_masks_init(&hm, check->host);
-	else
-		memset(&hm, 0, sizeof(hm));
-	memset(check->owner, 0xff, APMATRIX_MAX_APQNS * sizeof(*check->owner));
-	/* One pass over the mdevs, so each is read from memory once. */
-	for (unsigned int i = 0; i < check->count; i++) {
-		const struct apmatrix_mdev *m = check->mdevs[i];
-
-		r = claim_apqns(&rs, (int32_t)i, &mx(m)->adapters.bits,
-				&mx(m)->domains.bits);
-		if (r < 0)
-			goto out;
-		rs.current = (int32_t)i;
-		r = check_mdev(&rs, &hm, m);
-		if (r < 0)
-			goto out;
-	}
-	for (size_t p = 0; p < rs.pair_count; p++) {
-		r = check_pair(&rs, rs.pairs[2 * p], rs.pairs[2 * p + 1]);
-		if (r < 0)
-			goto out;
-	}
-	sort_findings(&rs);
-	if (rs.report->count > INT32_MAX) {
+	if (r == 0)
+		r = run(&rs);
+	if (r == 0 && rs.report->count > INT32_MAX)
 		r = -ENOMEM;
-		goto out;
-	}
-	r = (int)rs.report->count;
-	*ret = rs.report;
-	rs.report = NULL;
-out:
-	if (r == -ENOMEM)
+	if (r == 0) {
+		r = (int)rs.report->count;
+		*ret = rs.report;
+		rs.report = NULL;
+	} else {
 		apmatrix_diag(check->ctx, r, "check_run: out of memory");
+	}
 	apmatrix_report_unref(rs.report);
+	free(rs.views);
 	free(rs.nodes);
 	free(rs.pairs);
-	free(rs.seen);
+	for (int k = 0; k < PAIR_KINDS; k++)
+		free(rs.seen[k]);
 	return r;
 }

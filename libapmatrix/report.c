@@ -47,16 +47,6 @@ static const char *severity_name(int severity)
 	}
 }
 
-static void report_owner_ref(void *owner)
-{
-	apmatrix_report_ref(owner);
-}
-
-static void report_owner_unref(void *owner)
-{
-	apmatrix_report_unref(owner);
-}
-
 int apmatrix_report_new_internal(struct apmatrix_ctx *ctx,
 				 struct apmatrix_report **ret)
 {
@@ -106,17 +96,6 @@ void apmatrix_uuid_key(const char *uuid, uint64_t key[2])
 	}
 }
 
-static void set_uuid(struct apmatrix_finding *f, unsigned int i,
-		     const char *uuid)
-{
-	size_t len = strnlen(uuid, APMATRIX_UUID_LEN);
-
-	memcpy(f->uuids[i], uuid, len);
-	f->uuids[i][len] = '\0';
-	apmatrix_uuid_key(f->uuids[i], f->keys[i]);
-	f->uuid_count = i + 1;
-}
-
 static struct apmatrix_finding *finding_alloc(struct apmatrix_report *report,
 					      int code, int severity)
 {
@@ -145,154 +124,377 @@ static struct apmatrix_finding *finding_alloc(struct apmatrix_report *report,
 	}
 	f = &b->f[b->used++];
 	memset(f, 0, sizeof(*f));
-	f->report = report;
 	f->code = code;
 	f->severity = severity;
-	apmatrix_apqn_list_init_embedded(&f->apqns, report->ctx, report,
-					 report_owner_ref, report_owner_unref);
-	apmatrix_idset_init_embedded(&f->adapters, report->ctx, report,
-				     report_owner_ref, report_owner_unref);
-	apmatrix_idset_init_embedded(&f->domains, report->ctx, report,
-				     report_owner_ref, report_owner_unref);
+	/* Borrowed from the report (const to callers), never counted. */
+	apmatrix_apqn_list_init_embedded(&f->apqns, report->ctx, NULL, NULL,
+					 NULL);
+	apmatrix_idset_init_embedded(&f->adapters, report->ctx, NULL, NULL,
+				     NULL);
+	apmatrix_idset_init_embedded(&f->usage_domains, report->ctx, NULL, NULL,
+				     NULL);
+	apmatrix_idset_init_embedded(&f->control_domains, report->ctx, NULL,
+				     NULL, NULL);
 	report->findings[report->count++] = f;
 	return f;
 }
 
 int apmatrix_report_add(struct apmatrix_report *report, int code, int severity,
-			const char *uuid0, const char *uuid1,
+			const struct apmatrix_config_view *c0,
+			const struct apmatrix_config_view *c1,
 			struct apmatrix_finding **ret)
 {
 	struct apmatrix_finding *f = finding_alloc(report, code, severity);
+	const struct apmatrix_config_view *c[2] = {c0, c1};
 
 	if (!f)
-		return apmatrix_diag(report->ctx, -ENOMEM,
-				     "report: out of memory");
-	if (uuid0)
-		set_uuid(f, 0, uuid0);
-	if (uuid0 && uuid1)
-		set_uuid(f, 1, uuid1);
-	*ret = f;
-	return 0;
-}
-
-int apmatrix_report_add_mdevs(struct apmatrix_report *report, int code,
-			      int severity, const struct apmatrix_mdev *m0,
-			      const struct apmatrix_mdev *m1,
-			      struct apmatrix_finding **ret)
-{
-	struct apmatrix_finding *f = finding_alloc(report, code, severity);
-	const struct apmatrix_mdev *m[2] = {m0, m1};
-
-	if (!f)
-		return apmatrix_diag(report->ctx, -ENOMEM,
-				     "report: out of memory");
-	for (unsigned int i = 0; i < 2 && m[i]; i++) {
-		memcpy(f->uuids[i], m[i]->uuid, sizeof(f->uuids[i]));
-		f->keys[i][0] = m[i]->key[0];
-		f->keys[i][1] = m[i]->key[1];
-		f->states[i] = apmatrix_mdev_state(m[i]);
+		return -ENOMEM;
+	for (unsigned int i = 0; i < 2 && c[i]; i++) {
+		memcpy(f->uuids[i], c[i]->mdev->uuid, sizeof(f->uuids[i]));
+		f->keys[i][0] = c[i]->mdev->key[0];
+		f->keys[i][1] = c[i]->mdev->key[1];
+		f->roles[i] = c[i]->role;
+		f->autostart[i] = c[i]->autostart;
 		f->uuid_count = i + 1;
 	}
 	*ret = f;
 	return 0;
 }
 
-int apmatrix_finding_set_message(struct apmatrix_finding *finding,
-				 const char *fmt, ...)
+static int cmp_u64(uint64_t a, uint64_t b)
 {
-	va_list ap;
-	char *msg = NULL;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return apmatrix_diag(finding->report->ctx, -ENOMEM,
-				     "report: out of memory");
-	free(finding->message);
-	finding->message = msg;
-	return 0;
+	return (a > b) - (a < b);
 }
 
 /*
- * Sorting compares packed keys in one contiguous array rather than chasing
- * finding pointers: reports can hold tens of thousands of findings.
+ * The one order of findings: severity (errors first), code, then the mdevs
+ * by UUID and role. No two findings of a report are equal in all of these,
+ * so the order is total and qsort() gives the same report every time.
  */
-struct sort_rec {
-	uint64_t k[6];
-	struct apmatrix_finding *f;
-};
-
-static int sort_rec_cmp(const void *pa, const void *pb)
-{
-	const struct sort_rec *a = pa, *b = pb;
-
-	for (int i = 0; i < 6; i++)
-		if (a->k[i] != b->k[i])
-			return a->k[i] < b->k[i] ? -1 : 1;
-	return 0;
-}
-
 static int finding_cmp(const void *pa, const void *pb)
 {
 	const struct apmatrix_finding *a =
 		*(const struct apmatrix_finding *const *)pa;
 	const struct apmatrix_finding *b =
 		*(const struct apmatrix_finding *const *)pb;
-	unsigned int n =
-		a->uuid_count < b->uuid_count ? a->uuid_count : b->uuid_count;
+	int c;
 
 	if (a->severity != b->severity)
-		return a->severity < b->severity ? -1 : 1;
+		return a->severity > b->severity ? -1 : 1;
 	if (a->code != b->code)
 		return a->code < b->code ? -1 : 1;
-	/* UUIDs are validated hex, so equal keys mean equal UUIDs. */
-	for (unsigned int i = 0; i < n; i++) {
-		if (a->keys[i][0] != b->keys[i][0])
-			return a->keys[i][0] < b->keys[i][0] ? -1 : 1;
-		if (a->keys[i][1] != b->keys[i][1])
-			return a->keys[i][1] < b->keys[i][1] ? -1 : 1;
+	for (unsigned int i = 0; i < 2; i++) {
+		/* A one-mdev finding sorts before a pair with its UUID. */
+		if (i >= a->uuid_count || i >= b->uuid_count)
+			return cmp_u64(a->uuid_count, b->uuid_count);
+		c = cmp_u64(a->keys[i][0], b->keys[i][0]);
+		if (!c)
+			c = cmp_u64(a->keys[i][1], b->keys[i][1]);
+		if (!c)
+			c = cmp_u64(a->roles[i], b->roles[i]);
+		if (c)
+			return c;
 	}
-	if (a->uuid_count != b->uuid_count)
-		return a->uuid_count < b->uuid_count ? -1 : 1;
-	/* Findings of one mdev and code: adapters and usage domains first. */
-	return (a->sub > b->sub) - (a->sub < b->sub);
+	return 0;
 }
 
-void apmatrix_report_sort(struct apmatrix_report *report)
+/* ------------------------------------------------------------------ */
+/* Messages                                                            */
+
+/* Messages live in blocks of text owned by the report. */
+#define TEXT_BLOCK 16384
+
+struct apmatrix_text_block {
+	struct apmatrix_text_block *next;
+	size_t used;
+	char text[TEXT_BLOCK];
+};
+
+/* How many APQNs or IDs a message names before "and N more". */
+#define MSG_MAX_ITEMS 8
+
+/* Short enough for any message: lists stop after MSG_MAX_ITEMS items. */
+struct strbuf {
+	char buf[1024];
+	size_t len;
+};
+
+static void sb_add(struct strbuf *sb, const char *fmt, ...)
+	APMATRIX_PRINTF(2, 3);
+
+static void sb_put(struct strbuf *sb, const char *text, size_t n)
 {
-	struct sort_rec *recs;
-	unsigned int n = report->count;
+	if (n >= sizeof(sb->buf) - sb->len)
+		n = sizeof(sb->buf) - sb->len - 1;
+	memcpy(sb->buf + sb->len, text, n);
+	sb->len += n;
+}
 
-	if (n < 2)
-		return;
-	recs = malloc(n * sizeof(*recs));
-	if (!recs) {
-		/* Slower, but needs no memory. */
-		qsort(report->findings, n, sizeof(*report->findings),
-		      finding_cmp);
+/*
+ * printf() for messages, made for speed (a report can hold tens of
+ * thousands of findings): only %s, %u and %0Nx (N one digit). The
+ * compiler checks the arguments against the format all the same.
+ */
+static void sb_add(struct strbuf *sb, const char *fmt, ...)
+{
+	static const char hex[] = "0123456789abcdef";
+	va_list ap;
+
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		char digits[16];
+		unsigned int v, n = 0, width = 0;
+		const char *t;
+
+		if (*p != '%') {
+			t = strchrnul(p, '%');
+			sb_put(sb, p, (size_t)(t - p));
+			p = t - 1;
+			continue;
+		}
+		p++;
+		if (*p == 's') {
+			t = va_arg(ap, const char *);
+			sb_put(sb, t, strlen(t));
+			continue;
+		}
+		if (*p == '0') {
+			width = (unsigned int)(p[1] - '0');
+			p += 2;
+		}
+		v = va_arg(ap, unsigned int);
+		do {
+			digits[sizeof(digits) - ++n] =
+				*p == 'x' ? hex[v & 15] : hex[v % 10];
+			v = *p == 'x' ? v >> 4 : v / 10;
+		} while (v || n < width);
+		sb_put(sb, digits + sizeof(digits) - n, n);
+	}
+	va_end(ap);
+	sb->buf[sb->len] = '\0';
+}
+
+/* "04.0047, 05.0047 and 3 more" */
+static void add_apqns(struct strbuf *sb, const struct apmatrix_apqn_list *list)
+{
+	unsigned int n = list->count;
+
+	for (unsigned int i = 0; i < n && i < MSG_MAX_ITEMS; i++)
+		sb_add(sb, "%s%02x.%04x", i ? ", " : "",
+		       APMATRIX_APQN_ADAPTER(list->apqns[i]),
+		       APMATRIX_APQN_DOMAIN(list->apqns[i]));
+	if (n > MSG_MAX_ITEMS)
+		sb_add(sb, " and %u more", n - MSG_MAX_ITEMS);
+}
+
+static const char *plural(unsigned int n, const char *one, const char *more)
+{
+	return n == 1 ? one : more;
+}
+
+/* "adapters 0x04, 0x05 and 3 more" (noun given in the singular) */
+static void add_ids(struct strbuf *sb, const char *noun,
+		    const struct apmatrix_bits *b)
+{
+	unsigned int i = 0, n = bits_count(b);
+
+	sb_add(sb, "%s%s ", noun, plural(n, "", "s"));
+	bits_foreach (id, b) {
+		if (i == MSG_MAX_ITEMS)
+			break;
+		sb_add(sb, "%s0x%02x", i++ ? ", " : "", (unsigned int)id);
+	}
+	if (n > MSG_MAX_ITEMS)
+		sb_add(sb, " and %u more", n - MSG_MAX_ITEMS);
+}
+
+/* "mdev U (defined, autostart)" */
+static void add_mdev(struct strbuf *sb, const struct apmatrix_finding *f,
+		     unsigned int i)
+{
+	const char *what = "live";
+
+	if (f->roles[i] == APMATRIX_ROLE_DEFINED)
+		what = f->autostart[i] ? "defined, autostart"
+				       : "defined, manual start";
+	sb_add(sb, "mdev %s (%s)", f->uuids[i], what);
+}
+
+static void shared_message(struct strbuf *sb, const struct apmatrix_finding *f)
+{
+	unsigned int n = f->apqns.count;
+	unsigned int r0 = f->roles[0], r1 = f->roles[1];
+
+	add_mdev(sb, f, 0);
+	sb_add(sb, ": %s ", plural(n, "APQN", "APQNs"));
+	add_apqns(sb, &f->apqns);
+	sb_add(sb, " %s also assigned to ", plural(n, "is", "are"));
+	add_mdev(sb, f, 1);
+	if (r0 == APMATRIX_ROLE_LIVE && r1 == APMATRIX_ROLE_LIVE)
+		sb_add(sb, "; both are live");
+	else if (r0 == r1 && f->autostart[0] && f->autostart[1])
+		sb_add(sb, "; both start automatically, the second one fails");
+	else if (r0 == r1)
+		sb_add(sb, "; they cannot run at the same time");
+	else
+		sb_add(sb, "; the definition cannot start while %s runs",
+		       f->uuids[r0 == APMATRIX_ROLE_LIVE ? 0 : 1]);
+}
+
+static void not_configured_message(struct strbuf *sb,
+				   const struct apmatrix_finding *f)
+{
+	const struct apmatrix_bits *parts[3] = {&f->adapters.bits,
+						&f->usage_domains.bits,
+						&f->control_domains.bits};
+	static const char *const nouns[3] = {"adapter", "usage domain",
+					     "control domain"};
+	unsigned int listed = 0, total = 0, count = 0;
+
+	for (int i = 0; i < 3; i++) {
+		total += !bits_empty(parts[i]);
+		count += bits_count(parts[i]);
+	}
+	for (int i = 0; i < 3; i++) {
+		if (bits_empty(parts[i]))
+			continue;
+		sb_add(sb, "%s",
+		       listed == 0           ? " "
+		       : listed + 1 == total ? " and "
+					     : ", ");
+		add_ids(sb, nouns[i], parts[i]);
+		listed++;
+	}
+	sb_add(sb,
+	       " %s not in the host configuration; the guest does not "
+	       "get %s",
+	       plural(count, "is", "are"), plural(count, "it", "them"));
+}
+
+static void build_message(struct strbuf *sb, const struct apmatrix_finding *f)
+{
+	const struct apmatrix_bits *a = &f->adapters.bits;
+	const struct apmatrix_bits *d = &f->usage_domains.bits;
+	const struct apmatrix_bits *c = &f->control_domains.bits;
+	unsigned int n = f->apqns.count;
+
+	if (f->code == APMATRIX_FINDING_SHARED_APQNS) {
+		shared_message(sb, f);
 		return;
 	}
-	for (unsigned int i = 0; i < n; i++) {
+	add_mdev(sb, f, 0);
+	sb_add(sb, ":");
+	switch (f->code) {
+	case APMATRIX_FINDING_HOST_POOL_ACTIVE:
+	case APMATRIX_FINDING_HOST_POOL_PERSISTENT:
+		sb_add(sb, " %s ", plural(n, "APQN", "APQNs"));
+		add_apqns(sb, &f->apqns);
+		sb_add(sb,
+		       " %s reserved for host drivers by the %s apmask and "
+		       "aqmask (not allowed for vfio_ap-passthrough use)",
+		       plural(n, "is", "are"),
+		       f->code == APMATRIX_FINDING_HOST_POOL_ACTIVE
+			       ? "active"
+			       : "persistent");
+		break;
+	case APMATRIX_FINDING_ADAPTER_OVER_LIMIT:
+		sb_add(sb, " ");
+		add_ids(sb, "adapter", a);
+		sb_add(sb, " %s over ap_max_adapter_id 0x%02x",
+		       plural(bits_count(a), "is", "are"), f->limit);
+		break;
+	case APMATRIX_FINDING_DOMAIN_OVER_LIMIT:
+	case APMATRIX_FINDING_CONTROL_DOMAIN_OVER_LIMIT:
+		if (f->code == APMATRIX_FINDING_CONTROL_DOMAIN_OVER_LIMIT)
+			d = c;
+		sb_add(sb, " ");
+		add_ids(sb, d == c ? "control domain" : "usage domain", d);
+		sb_add(sb, " %s over ap_max_domain_id 0x%02x",
+		       plural(bits_count(d), "is", "are"), f->limit);
+		break;
+	case APMATRIX_FINDING_CONTROL_WITHOUT_USAGE:
+		sb_add(sb, " ");
+		add_ids(sb, "control domain", c);
+		sb_add(sb, " but no usage domain; at least one usage domain "
+			   "must be specified");
+		break;
+	case APMATRIX_FINDING_QUEUE_MISSING:
+	case APMATRIX_FINDING_QUEUE_NOT_BOUND:
+		sb_add(sb, " %s ", plural(n, "queue", "queues"));
+		add_apqns(sb, &f->apqns);
+		if (f->code == APMATRIX_FINDING_QUEUE_MISSING)
+			sb_add(sb, " %s not exist on the host",
+			       plural(n, "does", "do"));
+		else
+			sb_add(sb, " %s not bound to vfio_ap",
+			       plural(n, "is", "are"));
+		break;
+	case APMATRIX_FINDING_ADAPTER_FILTERED:
+		sb_add(sb, " ");
+		add_ids(sb, "adapter", a);
+		sb_add(sb, " %s left out of the guest because %s ",
+		       plural(bits_count(a), "is", "are"),
+		       plural(n, "queue", "queues"));
+		add_apqns(sb, &f->apqns);
+		sb_add(sb, " %s missing or not bound to vfio_ap",
+		       plural(n, "is", "are"));
+		break;
+	case APMATRIX_FINDING_NOT_CONFIGURED:
+		not_configured_message(sb, f);
+		break;
+	case APMATRIX_FINDING_NO_QUEUES:
+		sb_add(sb, " ");
+		if (!bits_empty(a)) {
+			add_ids(sb, "adapter", a);
+			sb_add(sb, " but no usage domain");
+		} else {
+			add_ids(sb, "usage domain", d);
+			sb_add(sb, " but no adapter");
+		}
+		sb_add(sb, "; the guest gets no queue");
+		break;
+	default:
+		break;
+	}
+}
+
+/* A copy of text in the report's text blocks. */
+static const char *report_strdup(struct apmatrix_report *report,
+				 const char *text, size_t len)
+{
+	struct apmatrix_text_block *b = report->texts;
+	char *p;
+
+	if (!b || TEXT_BLOCK - b->used <= len) {
+		b = malloc(sizeof(*b));
+		if (!b)
+			return NULL;
+		b->next = report->texts;
+		b->used = 0;
+		report->texts = b;
+	}
+	p = b->text + b->used;
+	memcpy(p, text, len + 1);
+	b->used += len + 1;
+	return p;
+}
+
+int apmatrix_report_finish(struct apmatrix_report *report)
+{
+	for (unsigned int i = 0; i < report->count; i++) {
 		struct apmatrix_finding *f = report->findings[i];
-		struct sort_rec *r = &recs[i];
+		struct strbuf sb;
 
-		/* Severity and code are small; a one-UUID finding sorts
-		 * before a two-UUID one with the same first UUID. */
-		r->k[0] = ((uint64_t)(unsigned int)f->severity << 32) |
-			  (uint64_t)(unsigned int)f->code;
-		r->k[1] = f->keys[0][0];
-		r->k[2] = f->keys[0][1];
-		r->k[3] = f->uuid_count > 1 ? f->keys[1][0] : 0;
-		r->k[4] = f->uuid_count > 1 ? f->keys[1][1] : 0;
-		r->k[5] = ((uint64_t)f->uuid_count << 32) | f->sub;
-		r->f = f;
+		sb.len = 0;
+		sb.buf[0] = '\0';
+		build_message(&sb, f);
+		f->message = report_strdup(report, sb.buf, sb.len);
+		if (!f->message)
+			return -ENOMEM;
 	}
-	qsort(recs, n, sizeof(*recs), sort_rec_cmp);
-	for (unsigned int i = 0; i < n; i++)
-		report->findings[i] = recs[i].f;
-	free(recs);
+	qsort(report->findings, report->count, sizeof(*report->findings),
+	      finding_cmp);
+	return 0;
 }
 
 APMATRIX_EXPORT struct apmatrix_report *
@@ -308,16 +510,18 @@ apmatrix_report_unref(struct apmatrix_report *report)
 {
 	if (!report || --report->refcount > 0)
 		return NULL;
-	for (unsigned int i = 0; i < report->count; i++) {
-		struct apmatrix_finding *f = report->findings[i];
-
-		apmatrix_apqn_list_release(&f->apqns);
-		free(f->message);
-	}
+	for (unsigned int i = 0; i < report->count; i++)
+		apmatrix_apqn_list_release(&report->findings[i]->apqns);
 	while (report->blocks) {
 		struct apmatrix_finding_block *b = report->blocks;
 
 		report->blocks = b->next;
+		free(b);
+	}
+	while (report->texts) {
+		struct apmatrix_text_block *b = report->texts;
+
+		report->texts = b->next;
 		free(b);
 	}
 	free(report->findings);
@@ -332,8 +536,9 @@ apmatrix_report_get_count(const struct apmatrix_report *report)
 	return report ? report->count : 0;
 }
 
-APMATRIX_EXPORT struct apmatrix_finding *
-apmatrix_report_get(const struct apmatrix_report *report, unsigned int index)
+APMATRIX_EXPORT const struct apmatrix_finding *
+apmatrix_report_get_finding(const struct apmatrix_report *report,
+			    unsigned int index)
 {
 	if (!report || index >= report->count)
 		return NULL;
@@ -343,253 +548,16 @@ apmatrix_report_get(const struct apmatrix_report *report, unsigned int index)
 APMATRIX_EXPORT int
 apmatrix_report_get_max_severity(const struct apmatrix_report *report)
 {
-	int max = 0;
+	int max = APMATRIX_SEVERITY_NONE;
 
-	if (!report)
-		return 0;
-	for (unsigned int i = 0; i < report->count; i++) {
-		int s = report->findings[i]->severity;
-
-		if (!max || s < max)
-			max = s;
-	}
+	for (unsigned int i = 0; report && i < report->count; i++)
+		if (report->findings[i]->severity > max)
+			max = report->findings[i]->severity;
 	return max;
 }
 
 /* ------------------------------------------------------------------ */
-/* Messages                                                            */
-
-/* How many APQNs or IDs a message names before "and N more". */
-#define MSG_MAX_ITEMS 8
-
-struct strbuf {
-	char buf[160];
-	size_t len;
-};
-
-static void sb_add(struct strbuf *sb, const char *fmt, ...)
-	APMATRIX_PRINTF(2, 3);
-
-static void sb_add(struct strbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (sb->len >= sizeof(sb->buf))
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(sb->buf + sb->len, sizeof(sb->buf) - sb->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		sb->len += (size_t)n;
-}
-
-/* "04.0047, 05.0047 and 3 more" */
-static const char *apqns_text(struct strbuf *sb,
-			      const struct apmatrix_apqn_list *list)
-{
-	unsigned int n = list->count;
-
-	sb->len = 0;
-	sb->buf[0] = '\0';
-	for (unsigned int i = 0; i < n && i < MSG_MAX_ITEMS; i++)
-		sb_add(sb, "%s%02x.%04x", i ? ", " : "",
-		       APMATRIX_APQN_ADAPTER(list->apqns[i]),
-		       APMATRIX_APQN_DOMAIN(list->apqns[i]));
-	if (n > MSG_MAX_ITEMS)
-		sb_add(sb, " and %u more", n - MSG_MAX_ITEMS);
-	return sb->buf;
-}
-
-/* "0x04, 0x05 and 3 more" */
-static const char *ids_text(struct strbuf *sb, const struct apmatrix_bits *b)
-{
-	unsigned int i = 0, n = bits_count(b);
-
-	sb->len = 0;
-	sb->buf[0] = '\0';
-	bits_foreach (id, b) {
-		if (i == MSG_MAX_ITEMS)
-			break;
-		sb_add(sb, "%s0x%02x", i++ ? ", " : "", (unsigned int)id);
-	}
-	if (n > MSG_MAX_ITEMS)
-		sb_add(sb, " and %u more", n - MSG_MAX_ITEMS);
-	return sb->buf;
-}
-
-static const char *plural(unsigned int n, const char *one, const char *more)
-{
-	return n == 1 ? one : more;
-}
-
-static const char *state_text(unsigned int st)
-{
-	if (st & APMATRIX_MDEV_ACTIVE) {
-		if (st & APMATRIX_MDEV_AUTOSTART)
-			return "active, autostart";
-		if (st & APMATRIX_MDEV_DEFINED)
-			return "active, manual start";
-		return "active";
-	}
-	if (st & APMATRIX_MDEV_AUTOSTART)
-		return "autostart";
-	if (st & APMATRIX_MDEV_DEFINED)
-		return "defined, manual start";
-	return "not defined";
-}
-
-static char *msg(const char *fmt, ...) APMATRIX_PRINTF(1, 2);
-
-static char *msg(const char *fmt, ...)
-{
-	va_list ap;
-	char *text = NULL;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&text, fmt, ap);
-	va_end(ap);
-	return r < 0 ? NULL : text;
-}
-
-/* "adapters 0x04, 0x05 are" */
-#define IDS(sb, noun, b)                                                       \
-	plural(bits_count(b), noun, noun "s"), ids_text(sb, b),                \
-		plural(bits_count(b), "is", "are")
-
-static char *shared_message(const struct apmatrix_finding *f)
-{
-	unsigned int s0 = f->states[0], s1 = f->states[1], n = f->apqns.count;
-	const char *why = NULL;
-	struct strbuf sb;
-
-	if (s0 & s1 & APMATRIX_MDEV_ACTIVE)
-		why = "both are active";
-	else if (s0 & s1 & APMATRIX_MDEV_AUTOSTART)
-		why = "both start automatically";
-	if (why)
-		return msg("mdev %s: %s %s %s also assigned to mdev %s; %s",
-			   f->uuids[0], plural(n, "APQN", "APQNs"),
-			   apqns_text(&sb, &f->apqns), plural(n, "is", "are"),
-			   f->uuids[1], why);
-	return msg("mdev %s (%s): %s %s %s also assigned to mdev %s (%s); "
-		   "they cannot run at the same time",
-		   f->uuids[0], state_text(s0), plural(n, "APQN", "APQNs"),
-		   apqns_text(&sb, &f->apqns), plural(n, "is", "are"),
-		   f->uuids[1], state_text(s1));
-}
-
-static char *not_configured_message(const struct apmatrix_finding *f)
-{
-	const struct apmatrix_bits *a = &f->adapters.bits;
-	const struct apmatrix_bits *d = &f->domains.bits;
-	const char *u = f->uuids[0];
-	struct strbuf sa, sd;
-
-	if (f->sub)
-		return msg("mdev %s: control %s %s %s not in the host "
-			   "configuration; the guest does not get %s",
-			   u, IDS(&sd, "domain", d),
-			   plural(bits_count(d), "it", "them"));
-	if (bits_empty(d))
-		return msg("mdev %s: %s %s %s not in the host configuration; "
-			   "the guest does not get %s",
-			   u, IDS(&sa, "adapter", a),
-			   plural(bits_count(a), "it", "them"));
-	if (bits_empty(a))
-		return msg("mdev %s: usage %s %s %s not in the host "
-			   "configuration; the guest does not get %s",
-			   u, IDS(&sd, "domain", d),
-			   plural(bits_count(d), "it", "them"));
-	return msg("mdev %s: %s %s and usage %s %s are not in the host "
-		   "configuration; the guest does not get them",
-		   u, plural(bits_count(a), "adapter", "adapters"),
-		   ids_text(&sa, a), plural(bits_count(d), "domain", "domains"),
-		   ids_text(&sd, d));
-}
-
-static char *build_message(const struct apmatrix_finding *f)
-{
-	const struct apmatrix_bits *a = &f->adapters.bits;
-	const struct apmatrix_bits *d = &f->domains.bits;
-	const char *u = f->uuids[0];
-	unsigned int n = f->apqns.count;
-	struct strbuf sa, sb;
-
-	switch (f->code) {
-	case APMATRIX_FINDING_SHARED_APQNS:
-		return shared_message(f);
-	case APMATRIX_FINDING_HOST_POOL_ACTIVE:
-	case APMATRIX_FINDING_HOST_POOL_PERSISTENT:
-		return msg("mdev %s: %s %s %s reserved for host drivers by the "
-			   "%s apmask and aqmask (not allowed for "
-			   "vfio_ap-passthrough use)",
-			   u, plural(n, "APQN", "APQNs"),
-			   apqns_text(&sb, &f->apqns), plural(n, "is", "are"),
-			   f->code == APMATRIX_FINDING_HOST_POOL_ACTIVE
-				   ? "active"
-				   : "persistent");
-	case APMATRIX_FINDING_ADAPTER_OVER_LIMIT:
-		return msg("mdev %s: %s %s %s over ap_max_adapter_id 0x%02x", u,
-			   IDS(&sa, "adapter", a), f->limit);
-	case APMATRIX_FINDING_DOMAIN_OVER_LIMIT:
-		return msg(
-			"mdev %s: usage %s %s %s over ap_max_domain_id 0x%02x",
-			u, IDS(&sa, "domain", d), f->limit);
-	case APMATRIX_FINDING_CONTROL_DOMAIN_OVER_LIMIT:
-		return msg("mdev %s: control %s %s %s over ap_max_domain_id "
-			   "0x%02x",
-			   u, IDS(&sa, "domain", d), f->limit);
-	case APMATRIX_FINDING_CONTROL_WITHOUT_USAGE:
-		return msg(
-			"mdev %s: control %s %s but no usage domain; at least "
-			"one usage domain must be specified",
-			u, plural(bits_count(d), "domain", "domains"),
-			ids_text(&sa, d));
-	case APMATRIX_FINDING_QUEUE_MISSING:
-		return msg("mdev %s: %s %s %s not exist on the host", u,
-			   plural(n, "queue", "queues"),
-			   apqns_text(&sb, &f->apqns), plural(n, "does", "do"));
-	case APMATRIX_FINDING_QUEUE_NOT_BOUND:
-		return msg("mdev %s: %s %s %s not bound to vfio_ap", u,
-			   plural(n, "queue", "queues"),
-			   apqns_text(&sb, &f->apqns), plural(n, "is", "are"));
-	case APMATRIX_FINDING_ADAPTER_FILTERED:
-		return msg(
-			"mdev %s: %s %s %s left out of the guest because %s %s "
-			"%s missing or not bound to vfio_ap",
-			u, IDS(&sa, "adapter", a), plural(n, "queue", "queues"),
-			apqns_text(&sb, &f->apqns), plural(n, "is", "are"));
-	case APMATRIX_FINDING_NOT_CONFIGURED:
-		return not_configured_message(f);
-	case APMATRIX_FINDING_NO_QUEUES:
-		if (!bits_empty(a))
-			return msg("mdev %s: %s %s but no usage domain; the "
-				   "guest gets no queue",
-				   u,
-				   plural(bits_count(a), "adapter", "adapters"),
-				   ids_text(&sa, a));
-		return msg(
-			"mdev %s: usage %s %s but no adapter; the guest gets "
-			"no queue",
-			u, plural(bits_count(d), "domain", "domains"),
-			ids_text(&sa, d));
-	default:
-		return NULL;
-	}
-}
-
-/* The message, made on first use. */
-static const char *finding_message(const struct apmatrix_finding *cf)
-{
-	/* The cache is the only thing a reader changes. */
-	struct apmatrix_finding *f = (struct apmatrix_finding *)cf;
-
-	if (!f->message)
-		f->message = build_message(f);
-	return f->message ? f->message : "";
-}
+/* JSON                                                                */
 
 static json_object *ids_to_json(const struct apmatrix_bits *bits)
 {
@@ -609,10 +577,22 @@ static json_object *ids_to_json(const struct apmatrix_bits *bits)
 	return arr;
 }
 
+/* Append a string to a JSON array. */
+static int add_string(json_object *arr, const char *text)
+{
+	json_object *v = json_object_new_string(text);
+
+	if (!v || json_object_array_add(arr, v) < 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
 static json_object *finding_to_json(const struct apmatrix_finding *f)
 {
 	json_object *o = json_object_new_object();
-	json_object *uuids = NULL, *apqns = NULL, *v;
+	json_object *uuids = NULL, *roles = NULL, *apqns = NULL, *v;
 
 	if (!o)
 		return NULL;
@@ -625,13 +605,13 @@ static json_object *finding_to_json(const struct apmatrix_finding *f)
 	ADD("code",
 	    json_object_new_string(apmatrix_finding_code_name(f->code)));
 	ADD("severity", json_object_new_string(severity_name(f->severity)));
-	ADD("message", json_object_new_string(finding_message(f)));
+	ADD("message", json_object_new_string(f->message));
 	ADD("uuids", uuids = json_object_new_array());
-	for (unsigned int i = 0; i < f->uuid_count; i++) {
-		v = json_object_new_string(f->uuids[i]);
-		if (!v || json_object_array_add(uuids, v) < 0)
-			goto fail;
-	}
+	ADD("roles", roles = json_object_new_array());
+	for (unsigned int i = 0; i < f->uuid_count; i++)
+		if (add_string(uuids, f->uuids[i]) < 0 ||
+		    add_string(roles, apmatrix_role_name(f->roles[i])) < 0)
+			goto fail_added;
 	ADD("apqns", apqns = json_object_new_array());
 	for (unsigned int i = 0; i < f->apqns.count; i++) {
 		char buf[8];
@@ -639,16 +619,17 @@ static json_object *finding_to_json(const struct apmatrix_finding *f)
 		snprintf(buf, sizeof(buf), "%02x.%04x",
 			 APMATRIX_APQN_ADAPTER(f->apqns.apqns[i]),
 			 APMATRIX_APQN_DOMAIN(f->apqns.apqns[i]));
-		v = json_object_new_string(buf);
-		if (!v || json_object_array_add(apqns, v) < 0)
-			goto fail;
+		if (add_string(apqns, buf) < 0)
+			goto fail_added;
 	}
 	ADD("adapters", ids_to_json(&f->adapters.bits));
-	ADD("domains", ids_to_json(&f->domains.bits));
+	ADD("usage_domains", ids_to_json(&f->usage_domains.bits));
+	ADD("control_domains", ids_to_json(&f->control_domains.bits));
 #undef ADD
 	return o;
 fail:
 	json_object_put(v);
+fail_added:
 	json_object_put(o);
 	return NULL;
 }
@@ -662,8 +643,14 @@ apmatrix_report_format_json(const struct apmatrix_report *report,
 	size_t len;
 	int r;
 
-	if (!report || (!buf && size))
+	if (!report)
 		return -EINVAL;
+	apmatrix_diag_clear(report->ctx);
+	if (!buf && size)
+		return apmatrix_diag(report->ctx, -EINVAL,
+				     "report_format_json: NULL buffer of size "
+				     "%zu",
+				     size);
 	if (!apmatrix_flags_ok(flags, APMATRIX_JSON_PRETTY))
 		return apmatrix_diag(report->ctx, -EINVAL,
 				     "report_format_json: unknown flags 0x%x",
@@ -715,6 +702,9 @@ out:
 	return r;
 }
 
+/* ------------------------------------------------------------------ */
+/* Finding getters: plain reads of an immutable result                 */
+
 APMATRIX_EXPORT int
 apmatrix_finding_get_code(const struct apmatrix_finding *finding)
 {
@@ -736,9 +726,7 @@ apmatrix_finding_get_severity(const struct apmatrix_finding *finding)
 APMATRIX_EXPORT const char *
 apmatrix_finding_get_message(const struct apmatrix_finding *finding)
 {
-	if (!finding)
-		return NULL;
-	return finding_message(finding);
+	return finding ? finding->message : NULL;
 }
 
 APMATRIX_EXPORT unsigned int
@@ -756,20 +744,35 @@ apmatrix_finding_get_uuid(const struct apmatrix_finding *finding,
 	return finding->uuids[index];
 }
 
-APMATRIX_EXPORT struct apmatrix_apqn_list *
+APMATRIX_EXPORT int
+apmatrix_finding_get_role(const struct apmatrix_finding *finding,
+			  unsigned int index)
+{
+	if (!finding || index >= finding->uuid_count)
+		return -EINVAL;
+	return (int)finding->roles[index];
+}
+
+APMATRIX_EXPORT const struct apmatrix_apqn_list *
 apmatrix_finding_get_apqns(const struct apmatrix_finding *finding)
 {
-	return finding ? (struct apmatrix_apqn_list *)&finding->apqns : NULL;
+	return finding ? &finding->apqns : NULL;
 }
 
-APMATRIX_EXPORT struct apmatrix_idset *
+APMATRIX_EXPORT const struct apmatrix_idset *
 apmatrix_finding_get_adapters(const struct apmatrix_finding *finding)
 {
-	return finding ? (struct apmatrix_idset *)&finding->adapters : NULL;
+	return finding ? &finding->adapters : NULL;
 }
 
-APMATRIX_EXPORT struct apmatrix_idset *
-apmatrix_finding_get_domains(const struct apmatrix_finding *finding)
+APMATRIX_EXPORT const struct apmatrix_idset *
+apmatrix_finding_get_usage_domains(const struct apmatrix_finding *finding)
 {
-	return finding ? (struct apmatrix_idset *)&finding->domains : NULL;
+	return finding ? &finding->usage_domains : NULL;
+}
+
+APMATRIX_EXPORT const struct apmatrix_idset *
+apmatrix_finding_get_control_domains(const struct apmatrix_finding *finding)
+{
+	return finding ? &finding->control_domains : NULL;
 }

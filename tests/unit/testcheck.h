@@ -127,6 +127,27 @@ static inline void tc_add(struct apmatrix_check *check,
 	apmatrix_mdev_unref(mdev);
 }
 
+/* A live configuration, as a host snapshot gives it (an mdev of its own). */
+static inline void tc_add_live(struct apmatrix_check *check,
+			       struct apmatrix_ctx *ctx, const char *uuid,
+			       const char *adapters, const char *domains,
+			       const char *controls)
+{
+	tc_add(check, ctx, uuid, adapters, domains, controls,
+	       APMATRIX_MDEV_ACTIVE);
+}
+
+/* A definition, as a store gives it (an mdev of its own). */
+static inline void tc_add_def(struct apmatrix_check *check,
+			      struct apmatrix_ctx *ctx, const char *uuid,
+			      const char *adapters, const char *domains,
+			      const char *controls, int autostart)
+{
+	tc_add(check, ctx, uuid, adapters, domains, controls,
+	       APMATRIX_MDEV_DEFINED |
+		       (autostart ? APMATRIX_MDEV_AUTOSTART : 0));
+}
+
 /*
  * A host with the given cards, each with a queue on every domain in
  * `domains`, all bound to vfio_ap, and both reservation masks empty (every
@@ -169,30 +190,58 @@ static inline struct apmatrix_host *tc_host(struct apmatrix_ctx *ctx,
 	return host;
 }
 
-/* Assert every field of a finding. uuid1 NULL for one-mdev findings. */
-#define tc_expect(report, index, code, severity, uuid0, uuid1, apqns,          \
-		  adapters, domains)                                           \
+/* "<uuid>:<role> <uuid>:<role>": the mdevs of a finding and their roles. */
+static inline const char *tc_who(const struct apmatrix_finding *f)
+{
+	static char bufs[4][128];
+	static int which;
+	char *buf = bufs[which++ & 3];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < apmatrix_finding_get_uuid_count(f); i++) {
+		int role = apmatrix_finding_get_role(f, i);
+
+		len += (size_t)snprintf(
+			buf + len, sizeof(bufs[0]) - len, "%s%s:%s",
+			i ? " " : "", apmatrix_finding_get_uuid(f, i),
+			role == APMATRIX_ROLE_LIVE      ? "live"
+			: role == APMATRIX_ROLE_DEFINED ? "defined"
+							: "?");
+	}
+	return buf;
+}
+
+#define TC_L(uuid) uuid ":live"
+#define TC_D(uuid) uuid ":defined"
+
+/* Assert every field of a finding; who as tc_who() writes it. */
+#define tc_expect(report, index, code, severity, who, apqns, adapters, usage,  \
+		  controls)                                                    \
 	do {                                                                   \
 		const struct apmatrix_finding *f_ =                            \
-			apmatrix_report_get((report), (index));                \
-		const char *u1_ = (uuid1);                                     \
+			apmatrix_report_get_finding((report), (index));        \
 		ck_assert_msg(f_ != NULL, "no finding %u", (unsigned)(index)); \
 		ck_assert_int_eq(apmatrix_finding_get_code(f_), (code));       \
 		ck_assert_int_eq(apmatrix_finding_get_severity(f_),            \
 				 (severity));                                  \
-		ck_assert_uint_eq(apmatrix_finding_get_uuid_count(f_),         \
-				  u1_ ? 2u : 1u);                              \
-		ck_assert_str_eq(apmatrix_finding_get_uuid(f_, 0), (uuid0));   \
-		if (u1_)                                                       \
-			ck_assert_str_eq(apmatrix_finding_get_uuid(f_, 1),     \
-					 u1_);                                 \
+		ck_assert_str_eq(tc_who(f_), (who));                           \
 		ck_assert_str_eq(tc_apqns(apmatrix_finding_get_apqns(f_)),     \
 				 (apqns));                                     \
 		ck_assert_str_eq(tc_ids(apmatrix_finding_get_adapters(f_)),    \
 				 (adapters));                                  \
-		ck_assert_str_eq(tc_ids(apmatrix_finding_get_domains(f_)),     \
-				 (domains));                                   \
+		ck_assert_str_eq(                                              \
+			tc_ids(apmatrix_finding_get_usage_domains(f_)),        \
+			(usage));                                              \
+		ck_assert_str_eq(                                              \
+			tc_ids(apmatrix_finding_get_control_domains(f_)),      \
+			(controls));                                           \
 	} while (0)
+
+/* The message of finding index. */
+#define tc_message(report, index)                                              \
+	apmatrix_finding_get_message(                                          \
+		apmatrix_report_get_finding((report), (index)))
 
 /* Run a check that must succeed; returns the report. */
 static inline struct apmatrix_report *tc_run(struct apmatrix_check *check)
