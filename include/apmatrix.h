@@ -2793,6 +2793,134 @@ int apmatrix_store_format_definition(struct apmatrix_store *store,
 
 /** @} */
 
+/**
+ * @defgroup lock The s390apconfig lock
+ * The lock s390-tools (ap-check, chzdev, lszdev) take around every change of
+ * the AP configuration, in their protocol, so that libapmatrix excludes them
+ * and they exclude libapmatrix: the file `lock/s390apconfig.lock` under the
+ * context's run root (`/run/lock/s390apconfig.lock`), created with link()
+ * from a temporary file that holds the owner's PID and a newline. A lock
+ * whose process is gone, or that names no PID and is older than 120 s, is
+ * stale and is broken. Not `flock()`: a flock excludes none of them.
+ *
+ * The lock belongs to a process, not to a thread or a context: a second
+ * acquire in the process that holds it fails with -EDEADLK.
+ * @{
+ */
+
+/** @brief A held (or inherited) s390apconfig lock. @since 0.1 */
+struct apmatrix_lock;
+
+/** @brief Flags of apmatrix_lock_acquire(). @since 0.1 */
+enum apmatrix_lock_flags {
+	/**
+	 * Hold the lock in the name of the parent process, as the mdevctl
+	 * callout ap-check does: it then lasts from the "pre" to the "post"
+	 * callout, which are separate processes with mdevctl as the parent.
+	 */
+	APMATRIX_LOCK_PARENT = 1
+};
+
+/**
+ * @brief Take the s390apconfig lock.
+ *
+ * Tries at once, then every 30-33 ms (random, so contenders do not retry in
+ * step) until @p timeout_ms has passed. The directory `lock` under the run
+ * root must exist (it is not created).
+ *
+ * With APMATRIX_LOCK_PARENT the lock file names the parent process, and a
+ * lock that already names the parent (a callout run by an mdevctl that holds
+ * it, or the "post" callout after the "pre" callout took it) is not waited
+ * for: the call returns 1 and a lock object that refers to it.
+ * @param ctx the context (its run root)
+ * @param timeout_ms how long to wait for another holder: 0 tries once, -1
+ *        waits forever
+ * @param flags 0 or APMATRIX_LOCK_PARENT
+ * @param[out] ret the lock
+ * @return 0 when the lock was taken; 1 (APMATRIX_LOCK_PARENT only) when the
+ *         parent held it already; -ETIMEDOUT when another live process still
+ *         holds it (the diagnostic names its PID and command), -EDEADLK when
+ *         this process holds it already, -EINVAL, -ENOMEM, or the errno of a
+ *         failed file operation (-ENOENT: no `lock` directory, -EACCES, ...)
+ * @since 0.1
+ */
+int apmatrix_lock_acquire(struct apmatrix_ctx *ctx, int timeout_ms,
+                          unsigned int flags, struct apmatrix_lock **ret);
+
+/**
+ * @brief Release the lock now.
+ *
+ * Removes the lock file only when it still names the owner (this process,
+ * or its parent for APMATRIX_LOCK_PARENT). Also releases a lock the parent
+ * held already (the "post" callout). The object stays valid; it no longer
+ * holds anything, whatever the result.
+ * @param lock the lock
+ * @return 0; -ENOENT when someone else removed the lock file, -ENOLCK when
+ *         it names another process now (it was broken as stale, or this is a
+ *         child forked after the lock was taken): it is left alone; -EINVAL
+ *         when this object was released already
+ * @since 0.1
+ */
+int apmatrix_lock_release(struct apmatrix_lock *lock);
+
+/**
+ * @brief Take a reference on a lock.
+ * @param lock the lock, or NULL
+ * @return @p lock
+ * @since 0.1
+ */
+struct apmatrix_lock *apmatrix_lock_ref(struct apmatrix_lock *lock);
+
+/**
+ * @brief Drop a reference; the last one frees the object.
+ *
+ * The last reference to a lock this process took for itself (without
+ * APMATRIX_LOCK_PARENT) releases it, as apmatrix_lock_release() would. A
+ * lock held for the parent stays held until apmatrix_lock_release() (in
+ * this or a later callout process), and a lock the parent held already is
+ * never released by an unref. A forked child never releases its parent's
+ * lock.
+ * @param lock the lock, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_lock *apmatrix_lock_unref(struct apmatrix_lock *lock);
+
+/**
+ * @brief The context of a lock.
+ * @param lock the lock
+ * @return the context (no new reference), or NULL for a NULL lock
+ * @since 0.1
+ */
+struct apmatrix_ctx *apmatrix_lock_get_ctx(const struct apmatrix_lock *lock);
+
+/**
+ * @brief The path of the lock file.
+ * @param lock the lock
+ * @return the path, valid as long as the lock object, or NULL
+ * @since 0.1
+ */
+const char *apmatrix_lock_get_path(const struct apmatrix_lock *lock);
+
+/**
+ * @brief The PID the lock file names: this process, or its parent with
+ * APMATRIX_LOCK_PARENT.
+ * @param lock the lock
+ * @return the PID, or -EINVAL for a NULL lock
+ * @since 0.1
+ */
+int apmatrix_lock_get_owner(const struct apmatrix_lock *lock);
+
+/**
+ * @brief Whether the object still holds the lock (was not released).
+ * @param lock the lock
+ * @return 1 or 0, or -EINVAL for a NULL lock
+ * @since 0.1
+ */
+int apmatrix_lock_is_held(const struct apmatrix_lock *lock);
+
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif
