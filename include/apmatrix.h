@@ -2921,6 +2921,244 @@ int apmatrix_lock_is_held(const struct apmatrix_lock *lock);
 
 /** @} */
 
+/**
+ * @defgroup monitor Change events
+ * An fd-based monitor of the kernel's uevents for the AP bus (cards,
+ * queues, masks, bindings) and for vfio_ap mediated devices, decoded into
+ * typed events. The caller polls the fd in its own loop (POLLIN) and reads
+ * events until -EAGAIN; the library starts no thread and calls no callback.
+ *
+ * Source of the events: with udevd running (its control socket
+ * `udev/control` exists under the context's run root) the monitor listens
+ * to udevd's broadcasts, which come after udev rules ran; without udevd
+ * (minimal hosts, containers, early boot) it listens to the kernel
+ * directly, since udevd's group would stay silent. The events are the same.
+ * The monitor sees the whole host: netlink cannot be re-rooted, so the
+ * sysfs root of the context does not apply to it.
+ * @{
+ */
+
+/** @brief A uevent monitor. @since 0.1 */
+struct apmatrix_monitor;
+
+/** @brief One change event. @since 0.1 */
+struct apmatrix_event;
+
+/** @brief Where the monitor's uevents come from. @since 0.1 */
+enum apmatrix_monitor_source {
+	/** the kernel's netlink group, as the kernel sends them */
+	APMATRIX_MONITOR_KERNEL = 1,
+	/** udevd's netlink group, after udev rules ran */
+	APMATRIX_MONITOR_UDEV = 2
+};
+
+/** @brief What a change event says. @since 0.1 */
+enum apmatrix_event_type {
+	/** a card (adapter) appeared: adapter */
+	APMATRIX_EVENT_CARD_ADD = 1,
+	/** a card went away: adapter */
+	APMATRIX_EVENT_CARD_REMOVE = 2,
+	/** a card was configured (1) or deconfigured (0) (SCLP; also sent
+	 * on a write of `config` that changes nothing): adapter, value */
+	APMATRIX_EVENT_CARD_CONFIG = 3,
+	/** a card was set online (1) or offline (0): adapter, value */
+	APMATRIX_EVENT_CARD_ONLINE = 4,
+	/** a queue appeared: APQN, adapter */
+	APMATRIX_EVENT_QUEUE_ADD = 5,
+	/** a queue went away: APQN, adapter */
+	APMATRIX_EVENT_QUEUE_REMOVE = 6,
+	/** a queue's card was (de)configured: APQN, adapter, value */
+	APMATRIX_EVENT_QUEUE_CONFIG = 7,
+	/** a queue was set online (1) or offline (0): APQN, adapter, value */
+	APMATRIX_EVENT_QUEUE_ONLINE = 8,
+	/** a driver bound a queue: APQN, adapter, driver */
+	APMATRIX_EVENT_QUEUE_BIND = 9,
+	/** a queue's driver let go of it: APQN, adapter */
+	APMATRIX_EVENT_QUEUE_UNBIND = 10,
+	/** `apmask` changed: mask (the new value) */
+	APMATRIX_EVENT_APMASK = 11,
+	/** `aqmask` changed: mask (the new value) */
+	APMATRIX_EVENT_AQMASK = 12,
+	/** every queue of the AP bus is bound to a driver (after a bus scan,
+	 * not after a mask change): value (the kernel's completion count) */
+	APMATRIX_EVENT_BINDINGS_COMPLETE = 13,
+	/** a vfio_ap mediated device was created: uuid. Its attributes appear
+	 * when the vfio_ap_mdev driver has bound it, a moment later. */
+	APMATRIX_EVENT_MDEV_ADD = 14,
+	/** a vfio_ap mediated device was removed: uuid */
+	APMATRIX_EVENT_MDEV_REMOVE = 15
+};
+
+/**
+ * @brief Start listening for change events.
+ * @param ctx the context
+ * @param flags 0 (udevd's events when udevd runs, else the kernel's),
+ *        APMATRIX_MONITOR_KERNEL or APMATRIX_MONITOR_UDEV
+ * @param[out] ret the monitor
+ * @return 0, or -EINVAL (unknown flags, both sources), -ENOMEM, or the errno
+ *         of a failed socket call
+ * @since 0.1
+ */
+int apmatrix_monitor_new(struct apmatrix_ctx *ctx, unsigned int flags,
+                         struct apmatrix_monitor **ret);
+
+/**
+ * @brief Take a reference on a monitor.
+ * @param monitor the monitor, or NULL
+ * @return @p monitor
+ * @since 0.1
+ */
+struct apmatrix_monitor *
+apmatrix_monitor_ref(struct apmatrix_monitor *monitor);
+
+/**
+ * @brief Drop a reference; the last one closes the monitor and its fd.
+ * @param monitor the monitor, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_monitor *
+apmatrix_monitor_unref(struct apmatrix_monitor *monitor);
+
+/**
+ * @brief The context of a monitor.
+ * @param monitor the monitor
+ * @return the context (no new reference), or NULL
+ * @since 0.1
+ */
+struct apmatrix_ctx *
+apmatrix_monitor_get_ctx(const struct apmatrix_monitor *monitor);
+
+/**
+ * @brief The fd to poll for POLLIN (non-blocking, close-on-exec, owned by
+ * the monitor).
+ * @param monitor the monitor
+ * @return the fd, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_monitor_get_fd(const struct apmatrix_monitor *monitor);
+
+/**
+ * @brief Which source the monitor listens to.
+ * @param monitor the monitor
+ * @return APMATRIX_MONITOR_KERNEL or APMATRIX_MONITOR_UDEV, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_monitor_get_source(const struct apmatrix_monitor *monitor);
+
+/**
+ * @brief Read the next change event, without blocking.
+ *
+ * uevents that are not about AP devices or vfio_ap mdevs, and AP uevents
+ * that report nothing listed in enum apmatrix_event_type (card bind, the
+ * first bus scan), are consumed and skipped.
+ * @param monitor the monitor
+ * @param flags 0
+ * @param[out] ret the event (a new reference)
+ * @return 0; -EAGAIN when no event is pending (not a failure: poll again);
+ *         -ENOBUFS when events were lost because the receive buffer
+ *         overflowed (read the host state again, then go on reading);
+ *         -EINVAL, -ENOMEM, or the errno of the socket
+ * @since 0.1
+ */
+int apmatrix_monitor_read_event(struct apmatrix_monitor *monitor,
+                                unsigned int flags,
+                                struct apmatrix_event **ret);
+
+/**
+ * @brief Take a reference on an event.
+ * @param event the event, or NULL
+ * @return @p event
+ * @since 0.1
+ */
+struct apmatrix_event *apmatrix_event_ref(struct apmatrix_event *event);
+
+/**
+ * @brief Drop a reference; the last one frees the event.
+ * @param event the event, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+struct apmatrix_event *apmatrix_event_unref(struct apmatrix_event *event);
+
+/**
+ * @brief The context of an event.
+ * @param event the event
+ * @return the context (no new reference), or NULL
+ * @since 0.1
+ */
+struct apmatrix_ctx *apmatrix_event_get_ctx(const struct apmatrix_event *event);
+
+/**
+ * @brief What the event says.
+ * @param event the event
+ * @return an enum apmatrix_event_type value, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_event_get_type(const struct apmatrix_event *event);
+
+/**
+ * @brief The name of the event's type, e.g. `card-config`, `mdev-add`.
+ * @param event the event
+ * @return a static string, or NULL for a NULL event
+ * @since 0.1
+ */
+const char *apmatrix_event_get_type_name(const struct apmatrix_event *event);
+
+/**
+ * @brief The adapter of a card or queue event.
+ * @param event the event
+ * @return 0 to 255, -ENOENT for an event without one, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_event_get_adapter(const struct apmatrix_event *event);
+
+/**
+ * @brief The APQN of a queue event (see APMATRIX_APQN()).
+ * @param event the event
+ * @return the APQN, -ENOENT for an event without one, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_event_get_apqn(const struct apmatrix_event *event);
+
+/**
+ * @brief The new value of a config or online event (0 or 1), or the
+ * kernel's count of a bindings-complete event.
+ * @param event the event
+ * @return the value, -ENOENT for an event without one, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_event_get_value(const struct apmatrix_event *event);
+
+/**
+ * @brief The driver that bound the queue of a queue-bind event.
+ * @param event the event
+ * @return APMATRIX_DRIVER_VFIO_AP or APMATRIX_DRIVER_DEFAULT (a host
+ *         driver), -ENOENT for other events, or -EINVAL
+ * @since 0.1
+ */
+int apmatrix_event_get_driver(const struct apmatrix_event *event);
+
+/**
+ * @brief The UUID of an mdev event, as the kernel names the device.
+ * @param event the event
+ * @return the UUID, valid as long as the event, or NULL for other events
+ * @since 0.1
+ */
+const char *apmatrix_event_get_uuid(const struct apmatrix_event *event);
+
+/**
+ * @brief The new mask of an apmask or aqmask event.
+ * @param event the event
+ * @return the mask, valid as long as the event (a reference on it keeps the
+ *         event), or NULL for other events
+ * @since 0.1
+ */
+const struct apmatrix_idset *
+apmatrix_event_get_mask(const struct apmatrix_event *event);
+
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

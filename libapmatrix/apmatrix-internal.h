@@ -305,4 +305,18 @@ static inline int apmatrix_flags_ok(unsigned int flags, unsigned int allowed)
 	return (flags & ~allowed) == 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Change events (monitor.c)                                           */
+
+struct udev_device;
+
+/*
+ * The typed event one uevent means: 1 with *ret, 0 when the uevent is not
+ * one we report, -EBADMSG for an AP uevent whose values cannot be read,
+ * -ENOMEM. Separate from reading so tests can feed uevents from the
+ * environment (udev_device_new_from_environment()).
+ */
+int apmatrix_monitor_decode(struct apmatrix_ctx *ctx, struct udev_device *dev,
+			    struct apmatrix_event **ret);
+
 #endif /* APMATRIX_INTERNAL_H */

@@ -51,6 +51,8 @@ echo "static: $static"
 case " $libs " in *" -lapmatrix "*) ;; *) fail "--libs lacks -lapmatrix" ;; esac
 case " $static " in *" -ljson-c "*) ;; *) fail "--static --libs lacks -ljson-c (Requires.private)" ;; esac
 case " $libs " in *" -ljson-c "*) fail "--libs leaks -ljson-c (must be private)" ;; esac
+case " $static " in *" -ludev "*) ;; *) fail "--static --libs lacks -ludev (Requires.private)" ;; esac
+case " $libs " in *" -ludev "*) fail "--libs leaks -ludev (must be private)" ;; esac
 
 if [ "$mode" = install ]; then
 	# Exactly what a user types, nothing from the build tree.
