@@ -210,6 +210,10 @@ int apmatrix_report_add(struct apmatrix_report *report, int code, int severity,
 int apmatrix_report_finish(struct apmatrix_report *report);
 /* The 32 hex digits of a UUID as two numbers, which sort like the text. */
 void apmatrix_uuid_key(const char *uuid, uint64_t key[2]);
+
+/* 8-4-4-4-12 hex digits: -1, or the offset of the first bad character
+ * (mdev.c). */
+int apmatrix_uuid_bad_offset(const char *uuid);
 const char *apmatrix_finding_code_name(int code);
 
 #endif /* APMATRIX_CHECK_INTERNAL_H */

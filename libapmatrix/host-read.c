@@ -19,6 +19,7 @@
 
 #include "check-internal.h"
 #include "sysfs.h"
+#include "text.h"
 
 /* sysfs prints at most a page; the reader gets twice that to see it whole. */
 #define ATTR_SIZE 8192
@@ -315,34 +316,6 @@ static int read_masks(struct reader *r, unsigned int flags)
 	return read_bindings(r);
 }
 
-/* "cardXX" -> adapter, or -1. */
-static int card_name(const char *s)
-{
-	unsigned int a;
-	char end;
-
-	if (strncmp(s, "card", 4) != 0 || strlen(s) != 6 ||
-	    !isxdigit((unsigned char)s[4]) || !isxdigit((unsigned char)s[5]) ||
-	    sscanf(s + 4, "%2x%c", &a, &end) != 1)
-		return -1;
-	return (int)a;
-}
-
-/* "AA.DDDD" -> APQN, or -1. */
-static int queue_name(const char *s)
-{
-	unsigned int a, d;
-
-	if (strlen(s) != 7 || s[2] != '.')
-		return -1;
-	for (int i = 0; i < 7; i++)
-		if (i != 2 && !isxdigit((unsigned char)s[i]))
-			return -1;
-	if (sscanf(s, "%2x.%4x", &a, &d) != 2 || d >= APMATRIX_MAX_IDS)
-		return -1;
-	return (int)APMATRIX_APQN(a, d);
-}
-
 /* Which queues each driver holds, from the drivers' directories. */
 static int read_drivers(struct reader *r)
 {
@@ -373,7 +346,7 @@ static int read_drivers(struct reader *r)
 			return read_failed(r, path, -errno);
 		}
 		while ((qe = readdir(dir))) {
-			int apqn = queue_name(qe->d_name);
+			int apqn = apmatrix_queue_name_parse(qe->d_name);
 
 			if (apqn < 0)
 				continue;
@@ -582,13 +555,13 @@ static int read_card_dir(struct reader *r, DIR *cards, const char *name,
 	DIR *dir;
 	int e = 0;
 
-	snprintf(path, sizeof(path), "devices/ap/%s", name);
+	snprintf(path, sizeof(path), "devices/ap/%.6s", name); /* cardXX */
 	dir = apmatrix_sysfs_opendir(&r->fs, dirfd(cards), name);
 	if (!dir)
 		return errno == ENOENT ? 0 : read_failed(r, path, -errno);
 	e = read_card(r, dirfd(dir), a);
 	while (!e && (de = readdir(dir))) {
-		int apqn = queue_name(de->d_name);
+		int apqn = apmatrix_queue_name_parse(de->d_name);
 
 		if (apqn < 0 || APMATRIX_APQN_ADAPTER((unsigned int)apqn) != a)
 			continue;
@@ -622,7 +595,7 @@ static int read_devices(struct reader *r)
 		return errno == ENOENT ? 0
 				       : read_failed(r, "devices/ap", -errno);
 	while (!e && (de = readdir(cards))) {
-		int a = card_name(de->d_name);
+		int a = apmatrix_card_name_parse(de->d_name);
 
 		if (a >= 0)
 			e = read_card_dir(r, cards, de->d_name, (unsigned int)a,

@@ -26,7 +26,7 @@ static void mdev_owner_unref(void *owner)
 }
 
 /* 8-4-4-4-12 hex digits; returns the offset of the first bad char or -1. */
-static int uuid_bad_offset(const char *uuid)
+int apmatrix_uuid_bad_offset(const char *uuid)
 {
 	size_t i;
 
@@ -54,7 +54,7 @@ APMATRIX_EXPORT int apmatrix_mdev_new(struct apmatrix_ctx *ctx,
 	apmatrix_diag_clear(ctx);
 	if (!ctx || !uuid || !ret)
 		return apmatrix_diag(ctx, -EINVAL, "mdev_new: NULL argument");
-	bad = uuid_bad_offset(uuid);
+	bad = apmatrix_uuid_bad_offset(uuid);
 	if (bad >= 0)
 		return apmatrix_diag(
 			ctx, -EINVAL,

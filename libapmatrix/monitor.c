@@ -36,6 +36,7 @@
 
 #include "apmatrix-internal.h"
 #include "check-internal.h"
+#include "text.h"
 
 #define MATRIX_DEVPATH "/devices/vfio_ap/matrix/"
 #define AP_ROOT_DEVPATH "/devices/ap"
@@ -219,48 +220,6 @@ static void event_owner_unref(void *owner)
 	apmatrix_event_unref(owner);
 }
 
-/* Exactly `digits` lower- or upper-case hex digits, value <= max. */
-static int parse_hex(const char *s, size_t digits, int max)
-{
-	int v = 0;
-
-	for (size_t i = 0; i < digits; i++) {
-		int c = (unsigned char)s[i];
-
-		if (c >= '0' && c <= '9')
-			v = v * 16 + c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = v * 16 + c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v = v * 16 + c - 'A' + 10;
-		else
-			return -1;
-	}
-	return v <= max ? v : -1;
-}
-
-/* "cardXX" -> adapter, or -1. */
-static int parse_card_name(const char *name)
-{
-	if (strncmp(name, "card", 4) != 0 || strlen(name) != 6)
-		return -1;
-	return parse_hex(name + 4, 2, 255);
-}
-
-/* "XX.YYYY" -> APQN, or -1. */
-static int parse_queue_name(const char *name)
-{
-	int a, d;
-
-	if (strlen(name) != 7 || name[2] != '.')
-		return -1;
-	a = parse_hex(name, 2, 255);
-	d = parse_hex(name + 3, 4, 255);
-	if (a < 0 || d < 0)
-		return -1;
-	return (int)APMATRIX_APQN(a, d);
-}
-
 /* "0" or "1" (a trailing newline allowed) -> 0/1, or -1. */
 static int parse_bool(const char *s)
 {
@@ -284,24 +243,6 @@ static int parse_count(const char *s)
 	return (int)v;
 }
 
-static int is_uuid(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < APMATRIX_UUID_LEN; i++) {
-		int c = (unsigned char)s[i];
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return 0;
-		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-			     (c >= 'A' && c <= 'F'))) {
-			return 0;
-		}
-	}
-	return s[i] == '\0';
-}
-
 static struct apmatrix_event *event_new(struct apmatrix_ctx *ctx, int type)
 {
 	struct apmatrix_event *ev = calloc(1, sizeof(*ev));
@@ -317,31 +258,17 @@ static struct apmatrix_event *event_new(struct apmatrix_ctx *ctx, int type)
 	return ev;
 }
 
-/* APMASK=/AQMASK= of the bus root; 0 when absent, -1 when undecodable. */
+/* APMASK=/AQMASK= of the bus root (the kernel's hex2bitmap() text with
+ * the newline mainline puts inside the value): 1 with *bits, 0 when
+ * absent, -1 when undecodable. */
 static int decode_mask(struct apmatrix_ctx *ctx, struct udev_device *dev,
 		       const char *key, struct apmatrix_bits *bits)
 {
 	const char *v = udev_device_get_property_value(dev, key);
-	struct apmatrix_idset set;
-	char buf[80];
-	size_t len;
-	int r;
 
 	if (!v)
 		return 0;
-	len = strlen(v);
-	while (len > 0 && (v[len - 1] == '\n' || v[len - 1] == ' '))
-		len--;
-	if (len >= sizeof(buf))
-		return -1;
-	memcpy(buf, v, len);
-	buf[len] = '\0';
-	apmatrix_idset_init_embedded(&set, ctx, NULL, NULL, NULL);
-	r = apmatrix_idset_parse(&set, buf, APMATRIX_SYNTAX_MASK, 0);
-	if (r < 0)
-		return -1;
-	*bits = set.bits;
-	return 1;
+	return apmatrix_mask_parse(ctx, v, v, 0, bits) < 0 ? -1 : 1;
 }
 
 int apmatrix_monitor_decode(struct apmatrix_ctx *ctx, struct udev_device *dev,
@@ -363,7 +290,7 @@ int apmatrix_monitor_decode(struct apmatrix_ctx *ctx, struct udev_device *dev,
 		const char *uuid = devpath + strlen(MATRIX_DEVPATH);
 
 		if (strncmp(devpath, MATRIX_DEVPATH, strlen(MATRIX_DEVPATH)) ||
-		    !is_uuid(uuid))
+		    apmatrix_uuid_bad_offset(uuid) >= 0)
 			return 0;
 		if (strcmp(action, "add") == 0)
 			type = APMATRIX_EVENT_MDEV_ADD;
@@ -419,10 +346,10 @@ int apmatrix_monitor_decode(struct apmatrix_ctx *ctx, struct udev_device *dev,
 
 	if (strcmp(devtype, "ap_card") == 0) {
 		is_card = 1;
-		id = parse_card_name(name);
+		id = apmatrix_card_name_parse(name);
 	} else if (strcmp(devtype, "ap_queue") == 0) {
 		is_card = 0;
-		id = parse_queue_name(name);
+		id = apmatrix_queue_name_parse(name);
 	} else {
 		return 0;
 	}

@@ -3,6 +3,7 @@
  * Text primitives that mirror how the kernel reads numbers and masks, so
  * every parser of the library accepts exactly what the kernel accepts.
  */
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -169,4 +170,30 @@ int apmatrix_textbuf_finish(struct apmatrix_textbuf *tb)
 	if (tb->len > INT_MAX)
 		return -EINVAL;
 	return (int)tb->len;
+}
+
+int apmatrix_card_name_parse(const char *s)
+{
+	unsigned int a;
+	char end;
+
+	if (strncmp(s, "card", 4) != 0 || strlen(s) != 6 ||
+	    !isxdigit((unsigned char)s[4]) || !isxdigit((unsigned char)s[5]) ||
+	    sscanf(s + 4, "%2x%c", &a, &end) != 1)
+		return -1;
+	return (int)a;
+}
+
+int apmatrix_queue_name_parse(const char *s)
+{
+	unsigned int a, d;
+
+	if (strlen(s) != 7 || s[2] != '.')
+		return -1;
+	for (int i = 0; i < 7; i++)
+		if (i != 2 && !isxdigit((unsigned char)s[i]))
+			return -1;
+	if (sscanf(s, "%2x.%4x", &a, &d) != 2 || d >= APMATRIX_MAX_IDS)
+		return -1;
+	return (int)APMATRIX_APQN(a, d);
 }

@@ -50,6 +50,14 @@ void apmatrix_mask_format(const struct apmatrix_bits *b,
  */
 size_t apmatrix_read_hex_id(const char *s, size_t len, unsigned int *value);
 
+/*
+ * Device names of the AP bus in sysfs and in uevents: "cardXX" -> the
+ * adapter, "AA.DDDD" -> the APQN (hex, exactly that many digits); -1 for
+ * anything else.
+ */
+int apmatrix_card_name_parse(const char *s);
+int apmatrix_queue_name_parse(const char *s);
+
 /* snprintf()-style output: writes what fits, counts everything. */
 struct apmatrix_textbuf {
 	char *buf;
