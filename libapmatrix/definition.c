@@ -108,6 +108,8 @@ static int parse_attrs(struct json_object *attrs, struct apmatrix_def *def,
 			at->key = strdup(key);
 			if (!at->key)
 				return -ENOMEM;
+			/* Counted now, so a bad value below frees the key. */
+			def->attr_count = (unsigned int)i + 1;
 			r = get_string(val, &at->value);
 			if (r == -ENOMEM)
 				return r;
@@ -120,7 +122,6 @@ static int parse_attrs(struct json_object *attrs, struct apmatrix_def *def,
 				return -EINVAL;
 			}
 		}
-		def->attr_count = (unsigned int)i + 1;
 	}
 	return 0;
 }
