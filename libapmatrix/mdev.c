@@ -198,48 +198,50 @@ static int role_slot(struct apmatrix_mdev *mdev, unsigned int role,
 	return slot;
 }
 
-APMATRIX_EXPORT int apmatrix_mdev_add_config(struct apmatrix_mdev *mdev,
-					     unsigned int role,
-					     unsigned int flags)
+/* Add (add = 1) or remove a configuration: one path for both. */
+static int change_config(struct apmatrix_mdev *mdev, unsigned int role,
+			 unsigned int flags, int add)
 {
 	int slot;
 
 	if (!mdev)
 		return -EINVAL;
 	apmatrix_diag_clear(mdev->ctx);
-	slot = role_slot(mdev, role, flags, "mdev_add_config");
+	slot = role_slot(mdev, role, flags,
+			 add ? "mdev_add_config" : "mdev_remove_config");
 	if (slot < 0)
 		return slot;
-	if (mdev->roles & role)
+	if (add && (mdev->roles & role))
 		return apmatrix_diag(mdev->ctx, -EEXIST,
 				     "mdev %s already has a %s configuration",
 				     mdev->uuid, apmatrix_role_name(role));
+	if (!add && !(mdev->roles & role))
+		return apmatrix_diag(mdev->ctx, -ENOENT,
+				     "mdev %s has no %s configuration",
+				     mdev->uuid, apmatrix_role_name(role));
+	/* A configuration added again starts empty, and manual. */
 	config_clear(&mdev->config[slot]);
 	if (role == APMATRIX_ROLE_DEFINED)
 		mdev->autostart = 0;
-	mdev->roles |= role;
+	if (add)
+		mdev->roles |= role;
+	else
+		mdev->roles &= ~role;
 	return 0;
+}
+
+APMATRIX_EXPORT int apmatrix_mdev_add_config(struct apmatrix_mdev *mdev,
+					     unsigned int role,
+					     unsigned int flags)
+{
+	return change_config(mdev, role, flags, 1);
 }
 
 APMATRIX_EXPORT int apmatrix_mdev_remove_config(struct apmatrix_mdev *mdev,
 						unsigned int role,
 						unsigned int flags)
 {
-	int slot;
-
-	if (!mdev)
-		return -EINVAL;
-	apmatrix_diag_clear(mdev->ctx);
-	slot = role_slot(mdev, role, flags, "mdev_remove_config");
-	if (slot < 0)
-		return slot;
-	if (!(mdev->roles & role))
-		return apmatrix_diag(mdev->ctx, -ENOENT,
-				     "mdev %s has no %s configuration",
-				     mdev->uuid, apmatrix_role_name(role));
-	config_clear(&mdev->config[slot]);
-	mdev->roles &= ~role;
-	return 0;
+	return change_config(mdev, role, flags, 0);
 }
 
 APMATRIX_EXPORT int apmatrix_mdev_has_config(const struct apmatrix_mdev *mdev,

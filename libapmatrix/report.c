@@ -492,8 +492,10 @@ int apmatrix_report_finish(struct apmatrix_report *report)
 		if (!f->message)
 			return -ENOMEM;
 	}
-	qsort(report->findings, report->count, sizeof(*report->findings),
-	      finding_cmp);
+	/* An empty report may have no array at all. */
+	if (report->count > 1)
+		qsort(report->findings, report->count,
+		      sizeof(*report->findings), finding_cmp);
 	return 0;
 }
 
