@@ -5,9 +5,11 @@
 #
 #   check-abidiff.sh check  BASELINE LIB INCLUDE_DIR
 #     Fails on any change to what the baseline holds: a removed symbol, a
-#     changed signature, a changed public type or enum value. Symbols added
-#     in later version nodes and new enum values pass. Exit 77 (skipped)
-#     without abidw/abidiff or without debug information in LIB.
+#     changed signature, a changed public type or enum value, and on a
+#     symbol added to a version node the baseline has (released nodes are
+#     closed). Symbols added in new version nodes and
+#     new enum values pass. Exit 77 (skipped) without abidw/abidiff or
+#     without debug information in LIB.
 #   check-abidiff.sh update BASELINE LIB INCLUDE_DIR
 #     Writes a new baseline from LIB.
 #
@@ -69,6 +71,26 @@ check)
 		echo "If the change is intended and 0.1 is not released yet," \
 			"regenerate the baseline: cmake --build BUILD" \
 			"--target abi-baseline (see tests/abi/README.md)." >&2
+		exit 1
+	fi
+	# New symbols are fine, but only in a new version node: a node the
+	# baseline already has is released and never grows.
+	released=$(sed -n "s/.*<elf-symbol name='[^']*' version='\([^']*\)'.*/\1/p" \
+		"$baseline" | sort -u)
+	bad=$("$ABIDIFF" --non-reachable-types "$baseline" "$tmp" |
+		sed -n 's/.*{\([A-Za-z0-9_]*\)@@\([A-Za-z0-9_.]*\)}.*/\1 \2/p' |
+		while read -r sym node; do
+			if printf '%s\n' "$released" | grep -qx "$node"; then
+				echo "$sym@@$node"
+			fi
+		done)
+	if [ -n "$bad" ]; then
+		echo "FAIL: symbols added to a version node of the baseline:" >&2
+		printf '  %s\n' $bad >&2
+		echo "Add them in a new node (LIBAPMATRIX_<next> { ... }" \
+			"LIBAPMATRIX_<last>;), or, while that node is not" \
+			"released yet, regenerate the baseline: cmake --build" \
+			"BUILD --target abi-baseline (see tests/abi/README.md)." >&2
 		exit 1
 	fi
 	echo "ABI matches $baseline"
