@@ -114,11 +114,15 @@ static int parse_attrs(struct json_object *attrs, struct apmatrix_def *def,
 			if (r == -ENOMEM)
 				return r;
 			if (r < 0) {
+				char q[APMATRIX_QUOTE_SIZE];
+
 				snprintf(why, why_size,
-					 "attrs[%zu]: the value of \"%.64s\" "
-					 "must be a string without NUL, found "
-					 "%s",
-					 i, key, json_type_text(val));
+					 "attrs[%zu]: the value of %s must be "
+					 "a string without NUL, found %s",
+					 i,
+					 apmatrix_diag_quote(q, sizeof(q), key,
+							     SIZE_MAX),
+					 json_type_text(val));
 				return -EINVAL;
 			}
 		}

@@ -161,12 +161,15 @@ int apmatrix_rules_parse(const char *text, size_t len,
 			memcpy(val, e.value, e.value_len);
 			val[e.value_len] = '\0';
 			if (apmatrix_mask_parse(NULL, val, val, 0, &bits) < 0) {
+				char q[APMATRIX_QUOTE_SIZE];
+
 				snprintf(why, why_size,
-					 "line %u, column %zu: %s \"%.66s\" "
-					 "is not a mask",
-					 lineno,
-					 (size_t)(e.value - line) + 1,
-					 which == 1 ? "apmask" : "aqmask", val);
+					 "line %u, column %zu: %s %s is not a "
+					 "mask",
+					 lineno, (size_t)(e.value - line) + 1,
+					 which == 1 ? "apmask" : "aqmask",
+					 apmatrix_diag_quote(q, sizeof(q), val,
+							     SIZE_MAX));
 				return -EINVAL;
 			}
 			if (which == 1) {

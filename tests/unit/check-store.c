@@ -683,6 +683,28 @@ START_TEST(rules_parse_variants)
 					      sizeof(why)),
 			 -EINVAL);
 	ck_assert_ptr_nonnull(strstr(why, "line 3"));
+	/* The value is quoted: control characters escaped. */
+	ck_assert_int_eq(apmatrix_rules_parse("ATTR{apmask}=\"0x\x1b\"\n", 19,
+					      &r, why, sizeof(why)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "apmask \"0x\\x1b\" is not a mask"));
+}
+END_TEST
+
+/* User text in a definition's diagnostic is quoted, so it stays one line. */
+START_TEST(definition_diag_quoted)
+{
+	struct apmatrix_mdev *m = NULL;
+
+	test_call(ctx,
+		  apmatrix_store_parse_definition(
+			  ctx, "6a2b1c3d-0000-4000-8000-000000000001",
+			  "{\"mdev_type\":\"vfio_ap-passthrough\","
+			  "\"start\":\"manual\",\"attrs\":[{\"a\\nb\\\"\":1}]}",
+			  0, &m),
+		  -EINVAL,
+		  "attrs[0]: the value of \"a\\nb\\\"\" must be a string");
+	ck_assert_ptr_null(m);
 }
 END_TEST
 
@@ -706,6 +728,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, define_wrong_parent);
 	tcase_add_test(tc, rules_write_read);
 	tcase_add_test(tc, rules_parse_variants);
+	tcase_add_test(tc, definition_diag_quoted);
 	suite_add_tcase(s, tc);
 	return s;
 }
