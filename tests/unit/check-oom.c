@@ -279,6 +279,97 @@ START_TEST(test_matrix)
 }
 END_TEST
 
+/* Mdevs, the check and its report (helper "check"). */
+static struct apmatrix_mdev *mdev;
+static struct apmatrix_check *check;
+
+static int mdev_new(void)
+{
+	int r = apmatrix_mdev_new(ctx, "11111111-1111-1111-1111-111111111111",
+				  &mdev);
+
+	mdev = apmatrix_mdev_unref(mdev);
+	return r;
+}
+
+static int check_new(void)
+{
+	struct apmatrix_check *c = NULL;
+	int r = apmatrix_check_new(ctx, &c);
+
+	apmatrix_check_unref(c);
+	return r;
+}
+
+static int check_add(void)
+{
+	return apmatrix_check_add_mdev(check, mdev);
+}
+
+/* Sharing (pairs, long APQN lists) and host-less findings: the report is
+ * complete or not there. */
+static int check_run(void)
+{
+	struct apmatrix_report *r = NULL;
+	int n = apmatrix_check_run(check, 0, &r);
+
+	if ((n < 0 && r) ||
+	    (n >= 0 && apmatrix_report_get_count(r) != (unsigned int)n))
+		n = -EBADMSG;
+	apmatrix_report_unref(r);
+	return n;
+}
+
+START_TEST(test_check)
+{
+	char uuid[40];
+
+	sweep("apmatrix_mdev_new", mdev_new, NULL);
+	sweep("apmatrix_check_new", check_new, NULL);
+	ck_assert_int_eq(apmatrix_check_new(ctx, &check), 0);
+	ck_assert_int_eq(apmatrix_mdev_new(ctx,
+					   "11111111-1111-1111-1111-"
+					   "111111111111",
+					   &mdev),
+			 0);
+	ck_assert_int_eq(apmatrix_mdev_add_config(mdev, APMATRIX_ROLE_LIVE, 0),
+			 0);
+	/* A failed add that left anything behind makes the next try fail
+	 * with -EEXIST, and the sweep with it. */
+	sweep("apmatrix_check_add_mdev", check_add, NULL);
+	mdev = apmatrix_mdev_unref(mdev);
+	/* 6 mdevs, live and defined, sharing 0-7 x 0-31: 30 pairs, each with
+	 * an APQN list, and the blocks of findings and of text. */
+	for (unsigned int i = 0; i < 6; i++) {
+		snprintf(uuid, sizeof(uuid), "%08x-0000-4000-8000-000000000000",
+			 i + 2);
+		ck_assert_int_eq(apmatrix_mdev_new(ctx, uuid, &mdev), 0);
+		for (unsigned int role = APMATRIX_ROLE_LIVE;
+		     role <= APMATRIX_ROLE_DEFINED; role <<= 1) {
+			struct apmatrix_matrix *m;
+
+			ck_assert_int_eq(
+				apmatrix_mdev_add_config(mdev, role, 0), 0);
+			m = apmatrix_mdev_get_matrix(mdev, role);
+			ck_assert_int_eq(
+				apmatrix_idset_parse(
+					apmatrix_matrix_get_adapters(m), "0-7",
+					APMATRIX_SYNTAX_LIST, 0),
+				0);
+			ck_assert_int_eq(apmatrix_idset_parse(
+						 apmatrix_matrix_get_domains(m),
+						 i % 2 ? "0-31" : "0-31,40",
+						 APMATRIX_SYNTAX_LIST, 0),
+					 0);
+		}
+		ck_assert_int_eq(apmatrix_check_add_mdev(check, mdev), 0);
+		mdev = apmatrix_mdev_unref(mdev);
+	}
+	ck_assert_int_ge(sweep("apmatrix_check_run", check_run, NULL), 10);
+	check = apmatrix_check_unref(check);
+}
+END_TEST
+
 static Suite *oom_suite(void)
 {
 	Suite *s = suite_create("oom");
@@ -290,6 +381,7 @@ static Suite *oom_suite(void)
 	tcase_add_test(tc, test_set_root);
 	tcase_add_test(tc, test_apqn_list);
 	tcase_add_test(tc, test_matrix);
+	tcase_add_test(tc, test_check);
 	suite_add_tcase(s, tc);
 	return s;
 }
