@@ -784,7 +784,9 @@ static int read_mdevs(struct reader *r)
 		count++;
 	}
 	if (!e) {
-		qsort(uuids, count, sizeof(*uuids), uuid_cmp);
+		/* no mdevs: uuids is NULL, which qsort() must not get (UBSan) */
+		if (count > 1)
+			qsort(uuids, count, sizeof(*uuids), uuid_cmp);
 		for (unsigned int i = 0; i < count && !e; i++)
 			e = read_mdev(r, dirfd(dir), uuids[i]);
 	}
