@@ -129,7 +129,8 @@ class IdSet(Wrapper, MutableSet):  # type: ignore[misc]
     def update(self, *others: IdsLike) -> None:
         """Add the IDs of other sets or iterables."""
         for other in others:
-            self._check(lib().idset_union(self._w(), self._coerce(other).p),
+            src = self._coerce(other)
+            self._check(lib().idset_union(self._w(), src.p),
                         "apmatrix_idset_union")
 
     def copy(self) -> "IdSet":
@@ -140,7 +141,8 @@ class IdSet(Wrapper, MutableSet):  # type: ignore[misc]
 
     def assign(self, other: IdsLike) -> None:
         """Make this set hold exactly the IDs of other."""
-        self._check(lib().idset_assign(self._w(), self._coerce(other).p),
+        src = self._coerce(other)
+        self._check(lib().idset_assign(self._w(), src.p),
                     "apmatrix_idset_assign")
 
     # ------------------------------------------------------------ text
@@ -179,6 +181,8 @@ class IdSet(Wrapper, MutableSet):  # type: ignore[misc]
 
     # ------------------------------------------------------------ algebra
     def _coerce(self, other: Any) -> "IdSet":
+        # Callers keep the result in a local until the C call returns: a
+        # temporary's .p alone would let its set be freed during the call.
         if isinstance(other, IdSet):
             return other
         return IdSet(other, context=self._context)
@@ -190,7 +194,8 @@ class IdSet(Wrapper, MutableSet):  # type: ignore[misc]
     def _binary(self, other: Any, fn: str) -> "IdSet":
         result = self.copy()
         op = getattr(lib(), fn)
-        self._check(op(result.p, self._coerce(other).p), "apmatrix_" + fn)
+        src = self._coerce(other)
+        self._check(op(result.p, src.p), "apmatrix_" + fn)
         return result
 
     def __or__(self, other: Any) -> "IdSet":
@@ -236,14 +241,16 @@ class IdSet(Wrapper, MutableSet):  # type: ignore[misc]
     def __iand__(self, other: Any) -> "IdSet":  # type: ignore[override]
         if not self._operand(other):
             return NotImplemented
-        self._check(lib().idset_intersect(self._w(), self._coerce(other).p),
+        src = self._coerce(other)
+        self._check(lib().idset_intersect(self._w(), src.p),
                     "apmatrix_idset_intersect")
         return self
 
     def __isub__(self, other: Any) -> "IdSet":  # type: ignore[override]
         if not self._operand(other):
             return NotImplemented
-        self._check(lib().idset_subtract(self._w(), self._coerce(other).p),
+        src = self._coerce(other)
+        self._check(lib().idset_subtract(self._w(), src.p),
                     "apmatrix_idset_subtract")
         return self
 
