@@ -114,6 +114,34 @@ static int copy_file(const char *from, const char *to, int must)
 	return 1;
 }
 
+/*
+ * The shortest link from directory @p dir to @p target, both relative to
+ * the root: the common leading directories dropped, "../" for each one of
+ * @p dir left.
+ */
+static int relative_link(const char *dir, const char *target, char *buf)
+{
+	size_t i = 0, common = 0, len = 0;
+
+	while (dir[i] && dir[i] == target[i]) {
+		if (dir[i] == '/')
+			common = i + 1;
+		i++;
+	}
+	if (!dir[i] && target[i] == '/')
+		common = i + 1;
+	buf[0] = '\0';
+	for (const char *p = dir + common; *p; p++) {
+		if (p == dir + common || p[-1] == '/') {
+			if (len + 3 >= PATH_MAX)
+				return -ENAMETOOLONG;
+			memcpy(buf + len, "../", 4);
+			len += 3;
+		}
+	}
+	return pathf(buf + len, "%s", target + common);
+}
+
 static int walk(struct capture *c, const char *rel)
 {
 	char path[PATH_MAX], out[PATH_MAX];
@@ -147,7 +175,7 @@ static int walk(struct capture *c, const char *rel)
 		if (S_ISLNK(st.st_mode)) {
 			char target[PATH_MAX], link[PATH_MAX];
 			const char *t;
-			size_t n = strlen(c->src), len = 0;
+			size_t n = strlen(c->src);
 
 			if (!realpath(sp, target) ||
 			    strncmp(target, c->src, n) || target[n] != '/')
@@ -155,16 +183,8 @@ static int walk(struct capture *c, const char *rel)
 			t = target + n + 1;
 			if (!inside(t))
 				continue;
-			/* ../ for each directory of rel, then the target */
-			link[0] = '\0';
-			for (const char *p = rel; p && *p;
-			     p = strchr(p + 1, '/')) {
-				len += (size_t)snprintf(
-					link + len, sizeof(link) - len, "../");
-				if (!strchr(p + 1, '/'))
-					break;
-			}
-			snprintf(link + len, sizeof(link) - len, "%s", t);
+			if (relative_link(rel, t, link) < 0)
+				continue;
 			if (symlink(link, dp) < 0)
 				r = -errno;
 			c->links++;
