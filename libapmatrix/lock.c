@@ -221,8 +221,10 @@ static int make_temp(struct apmatrix_ctx *ctx, const char *path, pid_t owner,
 	char line[24];
 	int fd, len, err;
 
-	snprintf(tmp, size, "%s%05d%02x", path, (int)getpid(),
-		 (unsigned int)time(NULL) & 255);
+	if ((size_t)snprintf(tmp, size, "%s%05d%02x", path, (int)getpid(),
+			     (unsigned int)time(NULL) & 255) >= size)
+		return apmatrix_diag(ctx, -ENAMETOOLONG,
+				     "lock path too long: %.64s...", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		if (errno == EEXIST)
@@ -323,6 +325,18 @@ static int contend(struct apmatrix_ctx *ctx, const char *path, pid_t owner,
 			}
 		}
 		left = deadline < 0 ? -1 : deadline - now_ms();
+		if (deadline >= 0 && left <= 0 && !have_tmp) {
+			*holder = -1;
+			r = apmatrix_diag(
+				ctx, -ETIMEDOUT,
+				"timed out after %d ms: the temporary "
+				"file %s exists (another thread of "
+				"this process is taking the lock, or "
+				"a leftover of a process with this "
+				"PID)",
+				timeout_ms, tmp);
+			break;
+		}
 		if (deadline >= 0 && left <= 0) {
 			r = -ETIMEDOUT;
 			break;
@@ -372,7 +386,7 @@ APMATRIX_EXPORT int apmatrix_lock_acquire(struct apmatrix_ctx *ctx,
 		free(path);
 		return -EDEADLK;
 	}
-	if (r == -ETIMEDOUT) {
+	if (r == -ETIMEDOUT && holder >= 0) {
 		describe_pid(holder, who, sizeof(who));
 		if (holder > 0)
 			apmatrix_diag(ctx, r,

@@ -385,6 +385,41 @@ START_TEST(test_release_leaves_others_alone)
 }
 END_TEST
 
+/* Our temporary file name (with this PID and second) is taken. */
+static void make_temp_name(char *buf, size_t size, time_t t)
+{
+	snprintf(buf, size, "%s%05d%02x", lock_file, (int)getpid(),
+		 (unsigned int)t & 255);
+	close(open(buf, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+}
+
+START_TEST(test_temp_name_taken)
+{
+	struct apmatrix_ctx *ctx = lock_ctx();
+	struct apmatrix_lock *lock = NULL;
+	char t0[600], t1[600];
+	time_t now = time(NULL);
+
+	/* taken for this second and the next: reported, not mistaken for
+	 * a lock without PID */
+	make_temp_name(t0, sizeof(t0), now);
+	make_temp_name(t1, sizeof(t1), now + 1);
+	test_call(ctx, apmatrix_lock_acquire(ctx, 100, 0, &lock), -ETIMEDOUT,
+		  "temporary file");
+	ck_assert_int_eq(lock_pid(), -1);
+	/* a leftover only blocks its own second: the name moves on */
+	unlink(t1);
+	test_call(ctx, apmatrix_lock_acquire(ctx, 3000, 0, &lock), 0, NULL);
+	ck_assert_int_eq(lock_pid(), getpid());
+	apmatrix_lock_unref(lock);
+	/* the leftover is not ours to remove */
+	ck_assert_int_eq(access(t0, F_OK), 0);
+	unlink(t0);
+	ck_assert_int_eq(dir_entries(), 0);
+	apmatrix_unref(ctx);
+}
+END_TEST
+
 static struct apmatrix_lock *forked_lock;
 
 static int child_unrefs_parents_lock(void)
@@ -744,6 +779,7 @@ static Suite *lock_suite(void)
 	tcase_add_test(tc, test_stale_empty_file);
 	tcase_add_test(tc, test_timeout_names_holder);
 	tcase_add_test(tc, test_release_leaves_others_alone);
+	tcase_add_test(tc, test_temp_name_taken);
 	tcase_add_test(tc, test_fork_keeps_parents_lock);
 	tcase_add_test(tc, test_parent_variant);
 	tcase_add_test(tc, test_no_lost_update);
