@@ -8,13 +8,18 @@
 
 MON=${APMATRIX_BUILD_DIR:-build}/tests/vm/monitor-events
 
+# udevd was started by the test: ask it to exit, then end it by its PID;
+# its control socket goes with it (the library's source choice reads it).
 udevd_stop() {
+	local i pid
 	udevadm control --exit 2>/dev/null
-	local i
 	for ((i = 0; i < 100; i++)); do
-		[ -e /run/udev/control ] || return 0
+		pid=$(pidof systemd-udevd) || break
+		[ $i = 40 ] && kill $pid
 		snooze 0.05
 	done
+	pidof systemd-udevd >/dev/null && fail "systemd-udevd still runs"
+	rm -f /run/udev/control
 }
 
 test_events_kernel_source() {
@@ -36,4 +41,33 @@ test_events_udev_source() {
 	[ -e /run/udev/control ] || { udevd_stop; die "no /run/udev/control"; }
 	"$MON" auto udev || fail "typed events from the udev source differ (see above)"
 	udevd_stop
+}
+
+# The example a user starts from: it prints the typed events of a change.
+test_watch_events_example() {
+	local w=${APMATRIX_BUILD_DIR:-build}/examples/watch-events out pid i
+	[ -x "$w" ] || skip "no $w: build the CMake tree first"
+	out=$(mktemp)
+	"$w" 8 >"$out" &
+	pid=$!
+	# wait until it listens (its netlink socket is open)
+	for ((i = 0; i < 100; i++)); do
+		find /proc/$pid/fd -lname 'socket:*' 2>/dev/null | grep -q . && break
+		snooze 0.05
+	done
+	bw $SIM/ctl "config 2 0"
+	bw $SIM/ctl "config 2 1"
+	bw $AP/apmask -3
+	bw $AP/apmask +3
+	wait $pid || fail "watch-events exited with $?"
+	rd "$out"
+	local want
+	for want in "card-config 02 =0" "queue-config 02.0047 =0" \
+		"card-config 02 =1" "queue-bind 03.0005 vfio_ap" \
+		"apmask 0xefffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" \
+		"queue-bind 03.0005 host"; do
+		# after the source column (kernel or udev)
+		[[ $RD == *" $want"$'\n'* ]] || fail "watch-events printed no \"$want\": $RD"
+	done
+	rm -f "$out"
 }
