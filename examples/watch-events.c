@@ -42,8 +42,8 @@ static void print_event(const char *source, struct apmatrix_event *ev)
 	if (value >= 0)
 		printf(" =%d", value);
 	if (driver >= 0)
-		printf(" %s", driver == APMATRIX_DRIVER_VFIO_AP ? "vfio_ap"
-								: "host");
+		printf(" %s",
+		       driver == APMATRIX_DRIVER_VFIO_AP ? "vfio_ap" : "host");
 	if (uuid)
 		printf(" %s", uuid);
 	if (mask && apmatrix_idset_format(mask, APMATRIX_SYNTAX_MASK, 0, text,
