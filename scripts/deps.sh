@@ -9,8 +9,8 @@ PACKAGES=(
 	# build and the unit/abi/examples/fuzz tiers
 	build-essential cmake pkg-config libudev-dev libjson-c-dev uthash-dev
 	check doxygen python3 python3-pytest clang libclang-rt-14-dev valgrind
-	# the python binding's offline install (pip install --no-build-isolation)
-	python3-pip python3-setuptools python3-wheel python3-venv
+	# the python binding: offline install (pip --no-build-isolation), type check
+	python3-pip python3-setuptools python3-wheel python3-venv mypy
 	abigail-tools
 	# the kernel tier: Debian's kernel in QEMU, our module, real clients
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static

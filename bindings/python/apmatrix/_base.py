@@ -224,6 +224,13 @@ class Wrapper:
         return self._ptr
 
     @property
+    def _h(self) -> Handle:
+        """The handle, for sub-objects to share (raises when closed)."""
+        if self._handle is None:
+            raise ValueError("%s is closed" % type(self).__name__)
+        return self._handle
+
+    @property
     def context(self) -> Any:
         """The Context this object belongs to."""
         return self._context
@@ -247,4 +254,5 @@ def ptr_of(obj: Any, cls: type, what: str) -> Any:
     if not isinstance(obj, cls):
         raise TypeError("%s must be an apmatrix.%s, not %s"
                         % (what, cls.__name__, type(obj).__name__))
-    return obj.p
+    wrapper: Any = obj
+    return wrapper.p

@@ -1,9 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """APQNs (adapter.domain queue numbers) and APQN lists."""
 
-from collections.abc import Sequence
 from ctypes import byref, c_uint
-from typing import Any, Iterable, Iterator, Optional, Union, overload
+from typing import Any, Sequence, Iterable, Iterator, Optional, Union, overload
 
 from ._base import Handle, Wrapper, check, encode, format_text, uint
 from ._lib import apqn_list_p, lib
@@ -24,7 +23,7 @@ class Apqn(int):
     def __new__(cls, value: Union[int, str, bytes],
                 domain: Optional[int] = None) -> "Apqn":
         if domain is not None:
-            a = uint(value, "adapter")  # type: ignore[arg-type]
+            a = uint(value, "adapter")
             d = uint(domain, "domain")
             if a > 255 or d > 255:
                 raise _range_error(a, d)
@@ -83,7 +82,7 @@ def to_apqn(value: ApqnLike) -> int:
     return int(Apqn(value))
 
 
-class ApqnList(Wrapper, Sequence):  # type: ignore[misc]
+class ApqnList(Wrapper, Sequence[Apqn]):
     """A sorted list of distinct APQNs (struct apmatrix_apqn_list).
 
     ``ApqnList(["04.0047", Apqn(5, 1)])`` or ``ApqnList("04.0047,05.0001")``.

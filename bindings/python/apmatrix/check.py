@@ -2,9 +2,8 @@
 """Conflict checks, reports and findings."""
 
 import json
-from collections.abc import Sequence
 from ctypes import byref
-from typing import Any, Iterator, List, Optional, Tuple, overload
+from typing import Any, Sequence, Iterator, List, Optional, Tuple, overload
 
 from ._base import ptr_of, Handle, Wrapper, decode, format_text, uint
 from ._lib import lib, report_p, check_p
@@ -73,7 +72,7 @@ class Check(Wrapper):
                             out)
 
 
-class Report(Wrapper, Sequence):  # type: ignore[misc]
+class Report(Wrapper, Sequence["Finding"]):
     """The findings of a check, errors first. Immutable."""
 
     __slots__ = ()
@@ -108,7 +107,7 @@ class Report(Wrapper, Sequence):  # type: ignore[misc]
         ptr = lib().report_get_finding(self.p, i)
         if not ptr:
             raise IndexError("report index out of range")
-        return Finding(self._context, self._handle, ptr)
+        return Finding(self._context, self._h, ptr)
 
     def __iter__(self) -> Iterator["Finding"]:
         for i in range(len(self)):
@@ -138,11 +137,11 @@ class Report(Wrapper, Sequence):  # type: ignore[misc]
 class Finding:
     """One finding of a report; keeps the report alive."""
 
-    __slots__ = ("_context", "_handle", "_ptr")
+    __slots__ = ("_context", "_h", "_ptr")
 
     def __init__(self, context: Context, handle: Handle, ptr: Any) -> None:
         self._context = context
-        self._handle = handle
+        self._h = handle
         self._ptr = ptr
 
     @property
@@ -175,25 +174,25 @@ class Finding:
     @property
     def apqns(self) -> ApqnList:
         """The APQNs the finding is about (read-only)."""
-        return ApqnList._wrap(self._context, self._handle,
+        return ApqnList._wrap(self._context, self._h,
                               lib().finding_get_apqns(self._ptr), True)
 
     @property
     def adapters(self) -> IdSet:
         """The adapter IDs (read-only)."""
-        return IdSet._borrow(self._context, self._handle,
+        return IdSet._borrow(self._context, self._h,
                              lib().finding_get_adapters(self._ptr), True)
 
     @property
     def usage_domains(self) -> IdSet:
         """The usage domain IDs (read-only)."""
-        return IdSet._borrow(self._context, self._handle,
+        return IdSet._borrow(self._context, self._h,
                              lib().finding_get_usage_domains(self._ptr), True)
 
     @property
     def control_domains(self) -> IdSet:
         """The control domain IDs (read-only)."""
-        return IdSet._borrow(self._context, self._handle,
+        return IdSet._borrow(self._context, self._h,
                              lib().finding_get_control_domains(self._ptr),
                              True)
 

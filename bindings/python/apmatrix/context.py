@@ -101,14 +101,15 @@ class Context(Wrapper):
         fn is reported through sys.unraisablehook and otherwise ignored:
         the library cannot unwind."""
         if fn is None:
-            lib().set_log_fn(self.p, LOG_FN(), None)
+            lib().set_log_fn(self.p, LOG_FN(0), None)
             self._hook[0] = None
             return
+        user_fn = fn
 
         def hook(data: Any, priority: int, file: Optional[bytes], line: int,
                  func: Optional[bytes], msg: Optional[bytes]) -> None:
             try:
-                fn(priority, decode(file) or "", line, decode(func) or "",
+                user_fn(priority, decode(file) or "", line, decode(func) or "",
                    (msg or b"").decode("utf-8", "replace"))
             except BaseException:  # noqa: B902 - must not reach C
                 sys.unraisablehook(_unraisable(sys.exc_info(), fn))

@@ -132,7 +132,7 @@ class Host(Wrapper):
 
     # ------------------------------------------------------------ masks
     def _mask(self, getter: Any) -> IdSet:
-        return IdSet._borrow(self._context, self._handle, getter(self.p))
+        return IdSet._borrow(self._context, self._h, getter(self.p))
 
     adapter_mask = property(
         lambda self: self._mask(lib().host_get_adapter_mask),

@@ -2,8 +2,8 @@
 """Sets of adapter or domain IDs (struct apmatrix_idset)."""
 
 import warnings
-from collections.abc import MutableSet
-from collections.abc import Set as AbstractSet
+from typing import MutableSet
+from collections.abc import Set as AbstractSet  # noqa: F401
 from ctypes import byref
 from typing import (Any, Iterable, Iterator, Optional, Set, Union)
 
@@ -19,7 +19,7 @@ __all__ = ["IdSet", "IdsLike"]
 IdsLike = Union["IdSet", Iterable[int], str]
 
 
-class IdSet(Wrapper, MutableSet):  # type: ignore[misc]
+class IdSet(Wrapper, MutableSet[int]):
     """A set of IDs 0 to 255 with the operators of a Python set.
 
     ``IdSet()`` is empty; ``IdSet([1, 2, 3])`` or ``IdSet(other_set)``
@@ -232,13 +232,13 @@ class IdSet(Wrapper, MutableSet):  # type: ignore[misc]
             return NotImplemented
         return self._coerce(other).copy() - self
 
-    def __ior__(self, other: Any) -> "IdSet":  # type: ignore[override]
+    def __ior__(self, other: Any) -> "IdSet":
         if not self._operand(other):
             return NotImplemented
         self.update(other)
         return self
 
-    def __iand__(self, other: Any) -> "IdSet":  # type: ignore[override]
+    def __iand__(self, other: Any) -> "IdSet":
         if not self._operand(other):
             return NotImplemented
         src = self._coerce(other)
@@ -246,7 +246,7 @@ class IdSet(Wrapper, MutableSet):  # type: ignore[misc]
                     "apmatrix_idset_intersect")
         return self
 
-    def __isub__(self, other: Any) -> "IdSet":  # type: ignore[override]
+    def __isub__(self, other: Any) -> "IdSet":
         if not self._operand(other):
             return NotImplemented
         src = self._coerce(other)
@@ -254,7 +254,7 @@ class IdSet(Wrapper, MutableSet):  # type: ignore[misc]
                     "apmatrix_idset_subtract")
         return self
 
-    def __ixor__(self, other: Any) -> "IdSet":  # type: ignore[override]
+    def __ixor__(self, other: Any) -> "IdSet":
         if not self._operand(other):
             return NotImplemented
         self.assign(self ^ other)

@@ -20,6 +20,7 @@ class Lock(Wrapper):
     """
 
     __slots__ = ("_inherited",)
+    _inherited: bool
 
     def __init__(self) -> None:
         raise TypeError("use Lock.acquire(context)")

@@ -77,7 +77,7 @@ class Matrix(Wrapper):
         return self.p
 
     def _set(self, getter: Any) -> IdSet:
-        return IdSet._borrow(self._context, self._handle, getter(self.p),
+        return IdSet._borrow(self._context, self._h, getter(self.p),
                              self._readonly)
 
     @property

@@ -98,7 +98,7 @@ class Mdev(Wrapper):
         ptr = lib().mdev_get_matrix(self.p, uint(role, "role"))
         if not ptr:
             return None
-        return Matrix._wrap(self._context, self._handle, ptr)
+        return Matrix._wrap(self._context, self._h, ptr)
 
     live = property(lambda self: self.matrix(Role.LIVE),
                     doc="The live matrix, or None.")

@@ -156,7 +156,7 @@ class Event(Wrapper):
         ptr = lib().event_get_mask(self.p)
         if not ptr:
             return None
-        return IdSet._borrow(self._context, self._handle, ptr, True)
+        return IdSet._borrow(self._context, self._h, ptr, True)
 
     def __str__(self) -> str:
         parts = [self.type_name]

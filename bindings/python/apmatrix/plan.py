@@ -1,9 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Targets, plans and their steps; results of refusals (and of apply)."""
 
-from collections.abc import Sequence
 from ctypes import byref
-from typing import Any, Iterator, List, Optional, Tuple, overload
+from typing import Any, Sequence, Iterator, List, Optional, Tuple, overload
 
 from ._base import ptr_of, Handle, Wrapper, decode, encode, format_text, uint
 from ._lib import lib, plan_p, target_p
@@ -78,7 +77,7 @@ class Target(Wrapper):
         return Plan(self, host, flags)
 
 
-class Plan(Wrapper, Sequence):  # type: ignore[misc]
+class Plan(Wrapper, Sequence["Step"]):
     """The ordered sysfs writes from a host snapshot to a target; a
     sequence of Steps. Planning does no I/O. A plan the kernel would refuse
     has a ``refusal`` (a Result) and no predictions."""
@@ -120,7 +119,7 @@ class Plan(Wrapper, Sequence):  # type: ignore[misc]
         ptr = lib().plan_get_step(self.p, i) if 0 <= i < n else None
         if not ptr:
             raise IndexError("plan step index out of range")
-        return Step(self._context, self._handle, ptr)
+        return Step(self._context, self._h, ptr)
 
     def __iter__(self) -> Iterator["Step"]:
         for i in range(len(self)):
@@ -137,7 +136,7 @@ class Plan(Wrapper, Sequence):  # type: ignore[misc]
         ptr = lib().plan_get_refusal(self.p)
         if not ptr:
             return None
-        return Result._wrap(self._context, self._handle, ptr)
+        return Result._wrap(self._context, self._h, ptr)
 
     @property
     def report(self) -> Optional[Report]:
@@ -146,7 +145,7 @@ class Plan(Wrapper, Sequence):  # type: ignore[misc]
         ptr = lib().plan_get_report(self.p)
         if not ptr:
             return None
-        return Report._wrap(self._context, self._handle, ptr)
+        return Report._wrap(self._context, self._h, ptr)
 
     @property
     def mdevs(self) -> List[Tuple[str, Matrix]]:
@@ -156,7 +155,7 @@ class Plan(Wrapper, Sequence):  # type: ignore[misc]
         for i in range(lib().plan_get_mdev_count(self.p)):
             uuid = decode(lib().plan_get_mdev_uuid(self.p, i))
             m = lib().plan_get_guest_matrix(self.p, i)
-            out.append((uuid, Matrix._wrap(self._context, self._handle, m,
+            out.append((uuid, Matrix._wrap(self._context, self._h, m,
                                            True)))
         return out  # type: ignore[return-value]
 
@@ -178,11 +177,11 @@ class Plan(Wrapper, Sequence):  # type: ignore[misc]
 class Step:
     """One write of a plan; keeps the plan alive."""
 
-    __slots__ = ("_context", "_handle", "_ptr")
+    __slots__ = ("_context", "_h", "_ptr")
 
     def __init__(self, context: Context, handle: Handle, ptr: Any) -> None:
         self._context = context
-        self._handle = handle
+        self._h = handle
         self._ptr = ptr
 
     kind = property(lambda self: to_enum(StepKind,
@@ -201,13 +200,13 @@ class Step:
     @property
     def apqns(self) -> ApqnList:
         """The APQNs the step moves (read-only)."""
-        return ApqnList._wrap(self._context, self._handle,
+        return ApqnList._wrap(self._context, self._h,
                               lib().step_get_apqns(self._ptr), True)
 
     @property
     def collateral(self) -> ApqnList:
         """Queues a mask step moves that no request asked for."""
-        return ApqnList._wrap(self._context, self._handle,
+        return ApqnList._wrap(self._context, self._h,
                               lib().step_get_collateral(self._ptr), True)
 
     def format(self, flags: int = 0) -> str:
@@ -269,7 +268,7 @@ class Result(Wrapper):
     @property
     def apqns(self) -> ApqnList:
         """The APQNs the failure is about (read-only)."""
-        return ApqnList._wrap(self._context, self._handle,
+        return ApqnList._wrap(self._context, self._h,
                               lib().result_get_apqns(self.p), True)
 
     @property
@@ -288,7 +287,7 @@ class Result(Wrapper):
         ptr = lib().result_get_plan(self.p)
         if not ptr:
             return None
-        return Plan._wrap(self._context, self._handle, ptr)
+        return Plan._wrap(self._context, self._h, ptr)
 
     def raise_for_error(self) -> None:
         """Raise the ApmatrixError of a failed result (message included)."""

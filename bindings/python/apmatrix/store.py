@@ -98,7 +98,7 @@ class Store(Wrapper):
         ptr = getter(self.p)
         if not ptr:
             return None
-        return IdSet._borrow(self._context, self._handle, ptr, True)
+        return IdSet._borrow(self._context, self._h, ptr, True)
 
     @property
     def persistent_apmask(self) -> Optional[IdSet]:

@@ -61,4 +61,4 @@ import apmatrix, sys
 assert apmatrix.__file__.startswith(sys.argv[1]), apmatrix.__file__
 print("target:", apmatrix.__file__, apmatrix.IdSet("1-3,7").mask)' "$work/target"
 PYTHONPATH="$work/target" APMATRIX_TEST_INSTALLED=1 \
-	"$py" -m pytest -q -p no:cacheprovider "$src/tests"
+	"$py" -m pytest -q -p no:cacheprovider "$src"/tests/test_*.py
