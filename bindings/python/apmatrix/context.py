@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The library context: roots, log hook, diagnostics."""
 
+import logging
 import os
 import sys
 import threading
@@ -117,6 +118,29 @@ class Context(Wrapper):
         cfn = LOG_FN(hook)
         lib().set_log_fn(self.p, cfn, None)
         self._hook[0] = cfn
+
+    def log_to_logging(self, logger: Optional["logging.Logger"] = None
+                       ) -> None:
+        """Send the library's messages to a logging.Logger (default: the
+        "apmatrix" logger) at the level of their syslog priority, and let
+        the library format everything that logger would emit."""
+        log = logger if logger is not None else logging.getLogger("apmatrix")
+        levels = {0: logging.CRITICAL, 1: logging.CRITICAL,
+                  2: logging.CRITICAL, 3: logging.ERROR, 4: logging.WARNING,
+                  5: logging.INFO, 6: logging.INFO, 7: logging.DEBUG}
+
+        def emit(priority: int, file: str, line: int, func: str,
+                 message: str) -> None:
+            level = levels.get(priority, logging.DEBUG)
+            if log.isEnabledFor(level):
+                log.handle(log.makeRecord(log.name, level, file, line,
+                                          message, (), None, func))
+
+        self.set_log_function(emit)
+        for prio in (7, 6, 4, 3):
+            if log.isEnabledFor(levels[prio]):
+                self.log_priority = prio
+                break
 
     def __repr__(self) -> str:
         if self.closed:

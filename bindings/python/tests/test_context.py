@@ -137,3 +137,20 @@ def test_apmatrix_log_environment():
                          capture_output=True, text=True).stdout.split("\n")
     assert out[0] == "3"
     assert "loud" in out[1]
+
+
+def test_log_to_logging(tmp_path, caplog):
+    import logging
+    c = Context()
+    with caplog.at_level(logging.DEBUG, logger="apmatrix"):
+        c.log_to_logging()
+        assert c.log_priority == 7
+        c.sysfs_root = str(tmp_path)
+    recs = [r for r in caplog.records if r.name == "apmatrix"]
+    assert recs and all(r.levelno == logging.DEBUG for r in recs)
+    assert any(str(tmp_path) in r.getMessage() for r in recs)
+    assert recs[0].funcName and recs[0].pathname.endswith(".c")
+    quiet = logging.getLogger("apmatrix.quiet")
+    quiet.setLevel(logging.ERROR)
+    c.log_to_logging(quiet)
+    assert c.log_priority == 3
