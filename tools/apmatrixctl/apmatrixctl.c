@@ -12,9 +12,9 @@
 #include "common.h"
 
 static const struct ctl_verb *const verbs[] = {
-	&ctl_verb_list,   &ctl_verb_show,    &ctl_verb_check,
+	&ctl_verb_list,	  &ctl_verb_show,    &ctl_verb_check,
 	&ctl_verb_define, &ctl_verb_modify,  &ctl_verb_undefine,
-	&ctl_verb_export, &ctl_verb_capture,
+	&ctl_verb_export, &ctl_verb_capture, &ctl_verb_monitor,
 };
 
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
