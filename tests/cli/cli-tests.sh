@@ -143,7 +143,7 @@ show)
 	run --root "$R" show $U2
 	expect_rc 0 "show"
 	expect_out '^  live +adapters 0x05  domains 0x0001-0x0002,0x0047  control domains 0x0002  \(3 APQNs\)$' "live matrix"
-	expect_out '^  guest +adapters -  domains 0x0001-0x0002,0x0047 ' "guest matrix"
+	expect_out '^  guest +adapters -  domains 0x0001-0x0002,0x0047  \(0 APQNs\)$' "guest matrix"
 	expect_out '^    warning adapter-filtered ' "its findings"
 	run --root "$R" show ${U1^^} --json
 	expect_rc 0 "show --json of an upper-case UUID"

@@ -78,6 +78,7 @@ void ctl_progress(struct ctl *ctl, const char *fmt, ...)
 
 	if (ctl->quiet)
 		return;
+	fflush(stdout); /* keep the order of what was said */
 	va_start(ap, fmt);
 	fputs("apmatrixctl: ", stderr);
 	vfprintf(stderr, fmt, ap);

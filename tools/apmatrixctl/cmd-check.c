@@ -141,8 +141,9 @@ const struct ctl_verb ctl_verb_check = {
 /* ------------------------------------------------------------- show */
 
 static void print_matrix(struct ctl *ctl, const char *label,
-			 struct apmatrix_matrix *m)
+			 struct apmatrix_matrix *m, int control)
 {
+	unsigned int n = apmatrix_matrix_get_apqn_count(m);
 	char ad[256], dom[512], cd[512];
 
 	if (!m) {
@@ -153,9 +154,10 @@ static void print_matrix(struct ctl *ctl, const char *label,
 	ctl_format_ids(apmatrix_matrix_get_domains(m), 1, dom, sizeof(dom));
 	ctl_format_ids(apmatrix_matrix_get_control_domains(m), 1, cd,
 		       sizeof(cd));
-	printf("  %-9s adapters %s  domains %s  control domains %s  (%u "
-	       "APQNs)\n",
-	       label, ad, dom, cd, apmatrix_matrix_get_apqn_count(m));
+	/* The kernel does not say which control domains the guest gets. */
+	printf("  %-9s adapters %s  domains %s%s%s  (%u APQN%s)\n", label, ad,
+	       dom, control ? "  control domains " : "", control ? cd : "", n,
+	       n == 1 ? "" : "s");
 }
 
 /* How the definition differs from the live matrix, one set at a time. */
@@ -305,9 +307,9 @@ static int run_show(struct ctl *ctl, int argc, char **argv)
 	       !def                                    ? ""
 	       : apmatrix_mdev_get_autostart(def) == 1 ? "at boot (auto)"
 						       : "by hand (manual)");
-	print_matrix(ctl, "live", lm);
+	print_matrix(ctl, "live", lm, 1);
 	if (live) {
-		print_matrix(ctl, "guest", gm);
+		print_matrix(ctl, "guest", gm, 0);
 		if (gm && apmatrix_matrix_get_apqn_count(gm)) {
 			struct apmatrix_apqn_list *l = NULL;
 			char buf[1024];
@@ -328,7 +330,7 @@ static int run_show(struct ctl *ctl, int argc, char **argv)
 			}
 		}
 	}
-	print_matrix(ctl, "defined", dm);
+	print_matrix(ctl, "defined", dm, 1);
 	if (lm && dm)
 		print_difference(ctl, lm, dm);
 	r = CTL_EXIT_OK;
