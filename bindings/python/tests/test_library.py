@@ -135,3 +135,19 @@ def test_unknown_function_is_a_binding_bug():
         assert "apmatrix_no_such_function" in str(e)
     else:
         raise AssertionError("no AttributeError")
+
+
+def test_every_function_is_reachable_from_python():
+    """Each function of the table is called by the Pythonic layer, except
+    the reference counting and context getters, which Python objects do
+    themselves (a handle per object, the Context kept in Python)."""
+    import glob
+    import os
+    pkg = os.path.dirname(apmatrix.__file__)
+    src = "".join(open(f).read() for f in glob.glob(pkg + "/*.py")
+                  if not f.endswith("_lib.py"))
+    used = set(re.findall(r"lib\(\)\.(\w+)", src))
+    missing = sorted(n for n in _lib.PROTOTYPES
+                     if n[len("apmatrix_"):] not in used
+                     and not n.endswith(("_ref", "_get_ctx")))
+    assert missing == []
