@@ -139,6 +139,16 @@ class IdSet(Wrapper, MutableSet[int]):
         self._check(lib().idset_assign(s.p, self.p), "apmatrix_idset_assign")
         return s
 
+    def __copy__(self) -> "IdSet":
+        return self.copy()
+
+    def __deepcopy__(self, memo: Any) -> "IdSet":
+        return self.copy()
+
+    def __reduce__(self) -> Any:
+        # the context is not part of the value: unpickled on the default
+        return (IdSet, (list(self),))
+
     def assign(self, other: IdsLike) -> None:
         """Make this set hold exactly the IDs of other."""
         src = self._coerce(other)

@@ -113,6 +113,16 @@ class Matrix(Wrapper):
         m.assign(self)
         return m
 
+    def __copy__(self) -> "Matrix":
+        return self.copy()
+
+    def __deepcopy__(self, memo: Any) -> "Matrix":
+        return self.copy()
+
+    def __reduce__(self) -> Any:
+        return (Matrix, (list(self.adapters), list(self.domains),
+                         list(self.control_domains)))
+
     def assign(self, other: "Matrix") -> None:
         """Make this matrix a copy of other."""
         self._check(lib().matrix_assign(self._w(),

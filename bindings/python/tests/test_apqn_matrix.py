@@ -124,3 +124,21 @@ def test_matrix_bad_text_all_or_nothing(ctx, sentinel):
         m.parse("04.0047\n04.0047\n", MatrixSyntax.SYSFS)
     with pytest.raises(InvalidArgumentError):
         m.format(42)
+
+
+def test_copy_and_pickle(ctx):
+    import copy
+    m = Matrix([1, 2], [3], [4], context=ctx)
+    for dup in (copy.copy(m), copy.deepcopy(m), pickle.loads(pickle.dumps(m))):
+        assert dup == m and dup._handle is not m._handle
+        dup.adapters.add(9)
+        assert 9 not in m.adapters
+    s = IdSet([5, 6], context=ctx)
+    for dup in (copy.copy(s), copy.deepcopy(s), pickle.loads(pickle.dumps(s))):
+        assert dup == {5, 6}
+        dup.add(7)
+        assert s == {5, 6}
+    # a borrowed set copies into an independent one
+    a = copy.copy(m.adapters)
+    a.clear()
+    assert m.adapters == {1, 2}
