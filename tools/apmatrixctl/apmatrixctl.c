@@ -26,6 +26,9 @@ static const char *const sgr_ok = "\033[32m";
 static const char *const sgr_reset = "\033[0m";
 
 static void vmsg(struct ctl *ctl, const char *label, const char *fmt,
+		 va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void vmsg(struct ctl *ctl, const char *label, const char *fmt,
 		 va_list ap)
 {
 	fprintf(stderr, "apmatrixctl%s%s: %s%s%s", ctl->verb ? " " : "",
