@@ -157,3 +157,27 @@ def test_cycles_through_python_objects_are_collected(ctx):
     del h
     gc.collect()
     assert ref() is None
+
+
+def test_interpreter_exit_with_live_objects():
+    """Objects still alive at exit (module globals, a cycle, a log hook at
+    debug priority) are released without a crash or a stray message."""
+    import os
+    import subprocess
+    import sys
+    code = """
+import apmatrix
+ctx = apmatrix.Context(log=lambda *a: None, log_priority=7)
+m = apmatrix.Matrix([1], [2], context=ctx)
+adapters = m.adapters
+mdev = apmatrix.Mdev("aaaaaaaa-0000-4000-8000-000000000001", context=ctx,
+                     live=m)
+report = apmatrix.Check(mdevs=[mdev], context=ctx).run()
+class Cycle: pass
+c = Cycle(); c.c = c; c.s = apmatrix.IdSet([3], context=ctx)
+d = apmatrix.IdSet([4])
+print("ok")
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                       text=True, env=dict(os.environ), timeout=60)
+    assert (r.returncode, r.stdout, r.stderr) == (0, "ok\n", "")
