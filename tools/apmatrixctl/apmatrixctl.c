@@ -12,9 +12,10 @@
 #include "common.h"
 
 static const struct ctl_verb *const verbs[] = {
-	&ctl_verb_list,	  &ctl_verb_show,    &ctl_verb_check,
-	&ctl_verb_define, &ctl_verb_modify,  &ctl_verb_undefine,
-	&ctl_verb_export, &ctl_verb_capture, &ctl_verb_monitor,
+	&ctl_verb_list,    &ctl_verb_show,   &ctl_verb_check,
+	&ctl_verb_define,  &ctl_verb_modify, &ctl_verb_undefine,
+	&ctl_verb_monitor, &ctl_verb_doctor, &ctl_verb_export,
+	&ctl_verb_capture,
 };
 
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))

@@ -99,6 +99,6 @@ int ctl_new_uuid(char *buf, size_t size);
 
 extern const struct ctl_verb ctl_verb_list, ctl_verb_show, ctl_verb_check,
 	ctl_verb_capture, ctl_verb_export, ctl_verb_define, ctl_verb_modify,
-	ctl_verb_undefine, ctl_verb_monitor;
+	ctl_verb_undefine, ctl_verb_monitor, ctl_verb_doctor;
 
 #endif
