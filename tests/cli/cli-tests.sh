@@ -332,6 +332,86 @@ no-bus)
 	run --root "$TMP/missing" list
 	expect_rc 3 "a --root that does not exist"
 	;;
+plan)
+	root h default
+	cat >"$TMP/want.json" <<-JSON
+	{"reserve": [{"adapters": "3", "domains": "5"}],
+	 "mdevs": [{"uuid": "$UA", "adapters": "3", "domains": [5, 71], "control_domains": "5"},
+	           {"uuid": "33333333-3333-4333-8333-333333333333", "state": "absent"}]}
+	JSON
+	run --root "$R" plan "$TMP/want.json"
+	expect_rc 0 "plan"
+	expect_out '^1\. release: -5 > /sys/bus/ap/aqmask ' "first the queues go to vfio_ap"
+	expect_out '^   also moves \(not asked for\): 00\.0005 01\.0005 02\.0005$' "collateral"
+	expect_out "^3\\. create $UA: " "then the mdev is created"
+	run --root "$R" plan "$TMP/want.json" --json
+	json "assert [s['kind'] for s in d['steps']]==['release','remove','create','configure'], d['steps'];
+assert d['refusal'] is None and d['steps'][0]['collateral']==['00.0005','01.0005','02.0005']" "plan JSON"
+	printf '{"mdevs":[{"uuid":"%s","adapters":"4","domains":"0"}]}' $UA >"$TMP/conflict.json"
+	run --root "$R" plan "$TMP/conflict.json"
+	expect_rc 2 "a plan the kernel would refuse"
+	expect_err "refused: .*$U1 already holds APQN 04\\.0000" "names the other mdev and the APQN"
+	printf '{"mdevs":[{"uuid":"%s","adaptrs":"4"}]}' $UA >"$TMP/typo.json"
+	run --root "$R" plan "$TMP/typo.json"
+	expect_rc 3 "unknown key"
+	expect_err 'mdevs\[0\]: unknown key adaptrs' "names where"
+	printf '{"mdevs":[{"uuid":"%s","adapters":"+4"}]}' $UA >"$TMP/rel.json"
+	run --root "$R" plan "$TMP/rel.json"
+	expect_rc 3 "relative edits in a desired state"
+	printf '{"mdevs": [' >"$TMP/bad.json"
+	run --root "$R" plan "$TMP/bad.json"
+	expect_rc 3 "not JSON"
+	;;
+doctor)
+	root h default
+	run --root "$R" doctor
+	expect_rc 1 "doctor on a host with an unpersisted reservation"
+	expect_out '^ok +vfio_ap ' "vfio_ap"
+	expect_out '^warning +41-ap\.rules +the active apmask/aqmask reserve' "masks not persistent"
+	expect_out 'fix: chzdev --type ap --persistent apmask=0-3,6-255 aqmask=0-70,72-255$' "the fixing command"
+	mkdir -p "$R/etc/udev/rules.d"
+	printf 'ACTION=="add", SUBSYSTEM=="ap", ATTR{apmask}="0xf3ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"\n' >"$R/etc/udev/rules.d/41-ap.rules"
+	def $UA '{
+  "mdev_type": "vfio_ap-passthrough",
+  "start": "auto",
+  "attrs": [
+    {
+      "assign_adapter": "4"
+    },
+    {
+      "assign_domain": "0"
+    }
+  ]
+}'
+	run --root "$R" doctor --json
+	expect_rc 2 "an autostart definition that cannot start"
+	json "c=[c for c in d['checks'] if c['check']=='autostart'][0];
+assert c['severity']=='error' and '04.0000' in c['message'] and c['fix'].startswith('apmatrixctl modify $UA'), c" "autostart JSON"
+	mkdir -p "$TMP/empty/sys"
+	run --root "$TMP/empty" doctor
+	expect_rc 2 "no AP bus"
+	expect_out '^error +ap-bus .*' "says so"
+	;;
+monitor-usage)
+	run monitor --count 0
+	expect_rc 3 "--count 0"
+	run monitor --source nowhere
+	expect_rc 3 "bad --source"
+	expect_err 'give kernel or udev' "says what to give"
+	;;
+manpage)
+	# every verb apmatrixctl --help lists has its entry in apmatrixctl(8)
+	MAN=$(dirname "$0")/../../docs/apmatrixctl.8
+	run --help
+	for v in $(sed -n 's/^  \([a-z]*\) .*/\1/p' <<<"$OUT"); do
+		grep -q "^\.B $v\b" "$MAN" || fail "verb $v not in apmatrixctl(8)"
+	done
+	[ "$(grep -c '^\.B [a-z]' "$MAN")" -gt 10 ] || fail "man page looks empty"
+	if command -v groff >/dev/null; then
+		w=$(groff -man -ww -z "$MAN" 2>&1)
+		[ -z "$w" ] || fail "groff warnings: $w"
+	fi
+	;;
 *)
 	echo "unknown case $CASE" >&2
 	exit 2
