@@ -30,7 +30,6 @@ struct reader {
 	struct apmatrix_sysfs fs;
 	struct apmatrix_ctx *ctx;
 	struct apmatrix_host *host;
-	unsigned int flags;
 	int override_attr; /* -1 not tried, 0 missing, 1 present */
 	unsigned int warnings;
 	char warning[256];
@@ -173,23 +172,20 @@ static int read_limits(struct reader *r)
 	return 0;
 }
 
-/* Tokens of a features file, as feature bits; -1 for an unknown token. */
-static int feature_tokens(char *text, const char *const *names,
-			  const unsigned int *bits, size_t count,
-			  unsigned int *ret)
+/* The feature bits of the known tokens of a features file. */
+static unsigned int feature_tokens(char *text, const char *const *names,
+				   const unsigned int *bits, size_t count)
 {
 	unsigned int found = 0;
 	char *save = NULL;
 
+	/* Tokens of newer kernels are not ours to judge: skipped. */
 	for (char *t = strtok_r(text, " \n", &save); t;
-	     t = strtok_r(NULL, " \n", &save)) {
+	     t = strtok_r(NULL, " \n", &save))
 		for (size_t i = 0; i < count; i++)
 			if (strcmp(t, names[i]) == 0)
 				found |= bits[i];
-		/* Tokens of newer kernels are not ours to judge. */
-	}
-	*ret = found;
-	return 0;
+	return found;
 }
 
 static int read_features(struct reader *r)
@@ -222,7 +218,7 @@ static int read_features(struct reader *r)
 		/* "-" is what a kernel without QCI prints. */
 		int qci = strcmp(r->buf, "-\n") != 0 && strcmp(r->buf, "-");
 
-		feature_tokens(r->buf, bus_names, bus_bits, 5, &on);
+		on = feature_tokens(r->buf, bus_names, bus_bits, 5);
 		feature_known(r->host, bus_all,
 			      on | (qci ? APMATRIX_FEATURE_QCI : 0));
 	}
@@ -240,7 +236,7 @@ static int read_features(struct reader *r)
 	if (k < 0)
 		return k;
 	if (k > 0) {
-		feature_tokens(r->buf, matrix_names, matrix_bits, 3, &on);
+		on = feature_tokens(r->buf, matrix_names, matrix_bits, 3);
 		feature_known(r->host, matrix_all, on);
 	}
 	return 0;
@@ -784,7 +780,8 @@ static int read_mdevs(struct reader *r)
 		count++;
 	}
 	if (!e) {
-		/* no mdevs: uuids is NULL, which qsort() must not get (UBSan) */
+		/* no mdevs: uuids is NULL, which qsort() must not get (UBSan)
+		 */
 		if (count > 1)
 			qsort(uuids, count, sizeof(*uuids), uuid_cmp);
 		for (unsigned int i = 0; i < count && !e; i++)
@@ -873,7 +870,6 @@ APMATRIX_EXPORT int apmatrix_host_read(struct apmatrix_ctx *ctx,
 		return apmatrix_diag(ctx, -ENOMEM, "host_read: out of memory");
 	r->ctx = ctx;
 	r->override_attr = -1;
-	r->flags = flags;
 	e = apmatrix_host_new(ctx, &r->host);
 	if (e == 0)
 		e = apmatrix_sysfs_open(ctx, &r->fs);
