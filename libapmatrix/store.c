@@ -536,20 +536,27 @@ apmatrix_store_get_persistent_aqmask(const struct apmatrix_store *store)
 
 /* The lock for one write, unless the caller holds it (LOCKED). */
 static int store_lock(struct apmatrix_store *store, unsigned int flags,
-		      void **lock)
+		      struct apmatrix_lock **lock)
 {
 	*lock = NULL;
 	if (flags & APMATRIX_STORE_LOCKED)
 		return 0;
-	/* TODO(lockmon): apmatrix_lock_acquire(store->ctx,
-	 * STORE_LOCK_TIMEOUT_MS, 0, lock) once the lock has landed. */
-	(void)store;
-	return 0;
+	return apmatrix_lock_acquire(store->ctx, STORE_LOCK_TIMEOUT_MS, 0,
+				     lock);
 }
 
-static void store_unlock(void *lock)
+/* Release without touching the diagnostic the write left. */
+static void store_unlock(struct apmatrix_lock *lock)
 {
-	(void)lock;
+	struct apmatrix_ctx *ctx = apmatrix_lock_get_ctx(lock);
+	char keep[sizeof(ctx->diagnostic)];
+
+	if (!lock)
+		return;
+	memcpy(keep, ctx->diagnostic, sizeof(keep));
+	apmatrix_lock_release(lock);
+	apmatrix_lock_unref(lock);
+	memcpy(ctx->diagnostic, keep, sizeof(keep));
 }
 
 /* The matrix directory, created as mdevctl creates it. */
@@ -717,7 +724,7 @@ static int store_put(struct apmatrix_store *store, struct apmatrix_mdev *mdev,
 		     unsigned int flags, int create)
 {
 	struct apmatrix_def *def = NULL;
-	void *lock;
+	struct apmatrix_lock *lock;
 	int dirfd, r;
 
 	if (!store || !mdev)
@@ -803,7 +810,7 @@ APMATRIX_EXPORT int apmatrix_store_set_autostart(struct apmatrix_store *store,
 {
 	char name[APMATRIX_UUID_LEN + 1];
 	struct apmatrix_def *def = NULL;
-	void *lock;
+	struct apmatrix_lock *lock;
 	int dirfd, r;
 
 	if (!store || !uuid)
@@ -847,7 +854,7 @@ APMATRIX_EXPORT int apmatrix_store_undefine(struct apmatrix_store *store,
 {
 	char name[APMATRIX_UUID_LEN + 1];
 	struct apmatrix_def *def = NULL;
-	void *lock;
+	struct apmatrix_lock *lock;
 	int dirfd, r;
 
 	if (!store || !uuid)
@@ -888,7 +895,7 @@ APMATRIX_EXPORT int apmatrix_store_set_persistent_masks(
 	const struct apmatrix_idset *aqmask, unsigned int flags)
 {
 	struct apmatrix_rules rules = {0};
-	void *lock;
+	struct apmatrix_lock *lock;
 	const char *failed;
 	char *text = NULL;
 	int etcfd, fd, len, r;
@@ -1045,7 +1052,7 @@ APMATRIX_EXPORT int apmatrix_store_parse_definition(struct apmatrix_ctx *ctx,
 						    unsigned int flags,
 						    struct apmatrix_mdev **ret)
 {
-	struct parse_warn pw = { ctx, 0, 0 };
+	struct parse_warn pw = {ctx, 0, 0};
 	struct apmatrix_mdev *mdev = NULL;
 	struct apmatrix_def *def = NULL;
 	char why[256];
@@ -1067,10 +1074,10 @@ APMATRIX_EXPORT int apmatrix_store_parse_definition(struct apmatrix_ctx *ctx,
 	if (strcmp(def->type, APMATRIX_MDEV_TYPE) != 0) {
 		char q[APMATRIX_QUOTE_SIZE];
 
-		r = apmatrix_diag(ctx, -EINVAL,
-				  "definition: mdev_type %s is not " APMATRIX_MDEV_TYPE,
-				  apmatrix_diag_quote(q, sizeof(q), def->type,
-						      SIZE_MAX));
+		r = apmatrix_diag(
+			ctx, -EINVAL,
+			"definition: mdev_type %s is not " APMATRIX_MDEV_TYPE,
+			apmatrix_diag_quote(q, sizeof(q), def->type, SIZE_MAX));
 		apmatrix_def_free(def);
 		return r;
 	}
@@ -1084,9 +1091,9 @@ APMATRIX_EXPORT int apmatrix_store_parse_definition(struct apmatrix_ctx *ctx,
 		apmatrix_mdev_unref(mdev);
 		return r;
 	}
-	apmatrix_def_apply(def,
-			   apmatrix_mdev_get_matrix(mdev, APMATRIX_ROLE_DEFINED),
-			   parse_problem, &pw);
+	apmatrix_def_apply(
+		def, apmatrix_mdev_get_matrix(mdev, APMATRIX_ROLE_DEFINED),
+		parse_problem, &pw);
 	apmatrix_def_free(def);
 	if (pw.error) {
 		apmatrix_mdev_unref(mdev);
