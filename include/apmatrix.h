@@ -2791,6 +2791,29 @@ int apmatrix_store_format_definition(struct apmatrix_store *store,
                                      unsigned int flags, char *buf,
                                      size_t size);
 
+/**
+ * @brief Add the stored configuration: every definition (in its
+ * APMATRIX_ROLE_DEFINED configuration) and the persistent host masks.
+ *
+ * The persistent masks are read as libap (ap-check, chzdev) reads them: a
+ * mask the rules file does not set is the active one of the check's host
+ * (set the host first); without a host and without both masks in the rules
+ * no persistent pool is checked. A UUID the check has a definition for
+ * already keeps that one, so a proposed definition added first stands in
+ * for the stored one.
+ *
+ * A whole-host check is apmatrix_host_read(), apmatrix_check_set_host(),
+ * apmatrix_check_add_mdev() for each live mdev of the host, then this call.
+ * @param check the check
+ * @param store the store
+ * @param flags 0
+ * @return 0, or -EINVAL, -ENOMEM
+ * @since 0.1
+ */
+int apmatrix_check_add_store(struct apmatrix_check *check,
+                             struct apmatrix_store *store,
+                             unsigned int flags);
+
 /** @} */
 
 /**

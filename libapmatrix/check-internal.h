@@ -216,4 +216,7 @@ void apmatrix_uuid_key(const char *uuid, uint64_t key[2]);
 int apmatrix_uuid_bad_offset(const char *uuid);
 const char *apmatrix_finding_code_name(int code);
 
+/* check.c: the host set by apmatrix_check_set_host(), or NULL. */
+struct apmatrix_host *apmatrix_check_get_host(const struct apmatrix_check *check);
+
 #endif /* APMATRIX_CHECK_INTERNAL_H */

@@ -141,6 +141,11 @@ APMATRIX_EXPORT int apmatrix_check_set_host(struct apmatrix_check *check,
 	return 0;
 }
 
+struct apmatrix_host *apmatrix_check_get_host(const struct apmatrix_check *check)
+{
+	return check->host;
+}
+
 /* A new entry for mdev's UUID; its index, or a negative errno. */
 static int new_entry(struct apmatrix_check *check,
 		     const struct apmatrix_mdev *mdev)
