@@ -6,7 +6,9 @@
  * directory. Every path is walked with openat() and O_NOFOLLOW below a
  * directory fd, so a symlink planted in the store never redirects a write.
  */
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +100,44 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/*
+ * Temporary files of @name left by writers that were killed: `.<name>.<pid>.
+ * <hex>.tmp` whose process is gone. Hidden names, so mdevctl and libap skip
+ * them; removing them keeps the directory from filling up.
+ */
+static void remove_stale_temps(int dirfd, const char *name)
+{
+	size_t nlen = strlen(name);
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		const char *p = de->d_name;
+		char *end;
+		long pid;
+
+		if (p[0] != '.' || strncmp(p + 1, name, nlen) != 0 ||
+		    p[1 + nlen] != '.')
+			continue;
+		pid = strtol(p + 2 + nlen, &end, 10);
+		if (end == p + 2 + nlen || *end != '.' || pid <= 0 ||
+		    strcmp(end + strlen(end) - 4, ".tmp") != 0)
+			continue;
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			unlinkat(dirfd, p, 0);
+	}
+	closedir(dir);
+}
+
 int apmatrix_replace_file(int dirfd, const char *name, const void *data,
 			  size_t len, int exclusive)
 {
@@ -153,6 +193,7 @@ int apmatrix_replace_file(int dirfd, const char *name, const void *data,
 	}
 	if (fsync(dirfd) < 0)
 		return -errno;
+	remove_stale_temps(dirfd, name);
 	return 0;
 }
 
