@@ -8,7 +8,7 @@
 #   test-callout.sh CALLOUT FIXTURES_DIR
 set -u
 C=$1
-FIX=$2
+FIX=$(cd "$2" && pwd)
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 export APMATRIX_SYSFS_ROOT=$FIX/default APMATRIX_ETC_ROOT=$W/etc APMATRIX_RUN_ROOT=$W/run

@@ -292,12 +292,12 @@ static int mdev_in_role(struct apmatrix_mdev *def, unsigned int role,
 }
 
 static int check_proposed(struct apmatrix_ctx *ctx, const struct args *a,
-			  const char *config, int at_start)
+			  struct apmatrix_store *store, const char *config,
+			  int at_start)
 {
 	unsigned int role =
 		at_start ? APMATRIX_ROLE_LIVE : APMATRIX_ROLE_DEFINED;
 	struct apmatrix_mdev *def = NULL, *proposed = NULL;
-	struct apmatrix_store *store = NULL;
 	struct apmatrix_check *check = NULL;
 	struct apmatrix_host *host = NULL;
 	int r, rc = EXIT_REFUSE, autostart;
@@ -313,11 +313,6 @@ static int check_proposed(struct apmatrix_ctx *ctx, const struct args *a,
 	autostart = apmatrix_mdev_get_autostart(def) == 1;
 	if (apmatrix_host_read(ctx, 0, &host) < 0) {
 		fprintf(stderr, "Error reading system AP settings: %s\n",
-			apmatrix_get_diagnostic(ctx));
-		goto out;
-	}
-	if (apmatrix_store_read(ctx, 0, &store) < 0) {
-		fprintf(stderr, "Error reading the stored configuration: %s\n",
 			apmatrix_get_diagnostic(ctx));
 		goto out;
 	}
@@ -351,7 +346,6 @@ fail:
 	fprintf(stderr, "check failed: %s\n", apmatrix_get_diagnostic(ctx));
 out:
 	apmatrix_check_unref(check);
-	apmatrix_store_unref(store);
 	apmatrix_host_unref(host);
 	apmatrix_mdev_unref(proposed);
 	apmatrix_mdev_unref(def);
@@ -443,20 +437,9 @@ static int get_capabilities(void)
 
 /* ------------------------------------------------------------------ */
 
-static int config_exists(struct apmatrix_ctx *ctx, const char *uuid)
-{
-	struct apmatrix_store *store = NULL;
-	int found;
-
-	if (apmatrix_store_read(ctx, 0, &store) < 0)
-		return -1;
-	found = apmatrix_store_find_mdev(store, uuid) != NULL;
-	apmatrix_store_unref(store);
-	return found;
-}
-
 static int pre(struct apmatrix_ctx *ctx, const struct args *a)
 {
+	struct apmatrix_store *store = NULL;
 	struct apmatrix_lock *lock = NULL;
 	char *config = NULL;
 	int rc, is_define = !strcmp(a->action, "define"),
@@ -469,8 +452,13 @@ static int pre(struct apmatrix_ctx *ctx, const struct args *a)
 	if (lock_for_parent(ctx, &lock) < 0)
 		return EXIT_REFUSE;
 	rc = EXIT_OK;
-	if (is_define || is_modify) {
-		int exists = config_exists(ctx, a->uuid);
+	if ((is_define || is_modify || is_start) &&
+	    apmatrix_store_read(ctx, 0, &store) < 0) {
+		fprintf(stderr, "Error reading the stored configuration: %s\n",
+			apmatrix_get_diagnostic(ctx));
+		rc = EXIT_REFUSE;
+	} else if (is_define || is_modify) {
+		int exists = apmatrix_store_find_mdev(store, a->uuid) != NULL;
 
 		if (is_define && exists == 1) {
 			fprintf(stderr, "Config already exists\n");
@@ -486,10 +474,11 @@ static int pre(struct apmatrix_ctx *ctx, const struct args *a)
 			fprintf(stderr, "Failed to read device config\n");
 			rc = EXIT_REFUSE;
 		} else {
-			rc = check_proposed(ctx, a, config, is_start);
+			rc = check_proposed(ctx, a, store, config, is_start);
 		}
 	}
 	free(config);
+	apmatrix_store_unref(store);
 	/* Refused: mdevctl runs no post, so the lock goes now. Otherwise it
 	 * stays with mdevctl until the post callout. */
 	if (rc != EXIT_OK)
