@@ -65,7 +65,7 @@ expect 1 'Invalid UUID specified' '' -t $T -e pre -a define -s none -u ../../etc
 expect 1 'Invalid parent specified' '' -t $T -e pre -a define -s none -u $U -p ../matrix
 
 # Start: what the kernel enforces now. 04.0001 is live in mdev 1111....
-expect 255 "$L1: APQN 04.0001 .*$U" "$(cfg manual assign_adapter=4 assign_domain=1)" \
+expect 255 "$L1 \(live\): APQN 04.0001 is also assigned to mdev $U \(live\); both are live" "$(cfg manual assign_adapter=4 assign_domain=1)" \
 	-t $T -e pre -a start -s none -u $U -p matrix
 no_lock
 expect 255 'control domain 0x01 but no usage domain' "$(cfg manual assign_control_domain=1)" \

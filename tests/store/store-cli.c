@@ -90,7 +90,7 @@ static int check(struct apmatrix_store *st)
 		return fail("check");
 	for (int i = 0; i < n; i++) {
 		const struct apmatrix_finding *f =
-			apmatrix_report_get(report, (unsigned int)i);
+			apmatrix_report_get_finding(report, (unsigned int)i);
 
 		printf("%s %s: %s\n",
 		       apmatrix_finding_get_severity(f) ==

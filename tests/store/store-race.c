@@ -63,7 +63,7 @@ static int refused(struct apmatrix_report *report, const char *uuid)
 {
 	for (unsigned int i = 0; i < apmatrix_report_get_count(report); i++) {
 		const struct apmatrix_finding *f =
-			apmatrix_report_get(report, i);
+			apmatrix_report_get_finding(report, i);
 
 		if (apmatrix_finding_get_severity(f) != APMATRIX_SEVERITY_ERROR)
 			continue;
@@ -269,7 +269,7 @@ int main(int argc, char **argv)
 		fail("final check", ctx);
 	for (unsigned int i = 0; i < apmatrix_report_get_count(report); i++) {
 		const struct apmatrix_finding *fd =
-			apmatrix_report_get(report, i);
+			apmatrix_report_get_finding(report, i);
 
 		if (apmatrix_finding_get_code(fd) ==
 		    APMATRIX_FINDING_SHARED_APQNS) {

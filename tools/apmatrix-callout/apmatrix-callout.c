@@ -209,13 +209,15 @@ static int verdict(struct apmatrix_check *check, struct apmatrix_mdev *proposed,
 	n = apmatrix_report_get_count(report);
 	for (unsigned int i = 0; i < n; i++) {
 		const struct apmatrix_finding *f =
-			apmatrix_report_get(report, i);
+			apmatrix_report_get_finding(report, i);
 		unsigned int k, uc = apmatrix_finding_get_uuid_count(f);
 		int error;
 
+		/* about the proposed configuration in its role */
 		for (k = 0; k < uc; k++)
 			if (!strcmp(apmatrix_finding_get_uuid(f, k),
-				    apmatrix_mdev_get_uuid(proposed)))
+				    apmatrix_mdev_get_uuid(proposed)) &&
+			    apmatrix_finding_get_role(f, k) == (int)role)
 				break;
 		if (k == uc)
 			continue;
@@ -321,24 +323,22 @@ static int check_proposed(struct apmatrix_ctx *ctx, const struct args *a,
 	    mdev_in_role(def, role, &proposed) < 0 ||
 	    apmatrix_check_add_mdev(check, proposed) < 0)
 		goto fail;
-	if (at_start) {
-		/* What the kernel enforces now: the live mdevs. */
-		for (unsigned int i = 0; i < apmatrix_host_get_mdev_count(host);
-		     i++) {
-			struct apmatrix_mdev *m =
-				apmatrix_host_get_mdev(host, i);
+	/* What runs now: the live mdevs (at start the device itself is not
+	 * live yet; at define its live configuration, if any, is not
+	 * compared with its own definition). */
+	for (unsigned int i = 0; i < apmatrix_host_get_mdev_count(host); i++) {
+		struct apmatrix_mdev *m = apmatrix_host_get_mdev(host, i);
 
-			if (strcmp(apmatrix_mdev_get_uuid(m), a->uuid) != 0 &&
-			    apmatrix_check_add_mdev(check, m) < 0)
-				goto fail;
-		}
-	} else if (apmatrix_check_add_store(check, store, 0) < 0) {
-		/* What happens at boot: the other definitions and the
-		 * persistent masks (the active one where the rules set none,
-		 * as libap reads them); the proposed one stands in for the
-		 * stored one. */
-		goto fail;
+		if (at_start && !strcmp(apmatrix_mdev_get_uuid(m), a->uuid))
+			continue;
+		if (apmatrix_check_add_mdev(check, m) < 0)
+			goto fail;
 	}
+	/* What happens at boot: the other definitions and the persistent
+	 * masks (the active one where the rules set none, as libap reads
+	 * them); the proposed one stands in for the stored one. */
+	if (!at_start && apmatrix_check_add_store(check, store, 0) < 0)
+		goto fail;
 	rc = verdict(check, proposed, role,
 		     at_start ? refuse_at_start : refuse_at_define, autostart);
 	goto out;

@@ -89,7 +89,7 @@ test_mdevctl_definitions_read_and_checked() {
 		fail "the broken file is not named with its position: $out"
 	grep -q 'attrs\[0\]: assign_adapter "04" is octal 4' <<<"$out" || fail "no octal warning: $out"
 	out=$($SC check 2>&1) || fail "store-cli check: $out"
-	grep -q "^error shared-apqns: mdev $u1: APQN 04.0001 is also assigned to mdev $u2; both start automatically" <<<"$out" ||
+	grep -q "^error shared-apqns: mdev $u1 (defined, autostart): APQN 04.0001 is also assigned to mdev $u2 (defined, autostart); both start automatically" <<<"$out" ||
 		fail "two autostart definitions sharing 04.0001 not found: $out"
 	rm -rf $D
 }
@@ -119,7 +119,7 @@ test_callout_refuses_conflicting_start() {
 		fail "mdevctl started $b although it shares 04.0047 with the running $a"
 	fi
 	info "mdevctl: $out"
-	grep -q "00-apmatrix-callout: mdev .*: APQN 04.0047 is also assigned to mdev .*; both are active" <<<"$out" &&
+	grep -q "00-apmatrix-callout: mdev .* (live): APQN 04.0047 is also assigned to mdev .* (live); both are live" <<<"$out" &&
 		grep -q "$a" <<<"$out" && grep -q "start of $b refused" <<<"$out" ||
 		fail "our message (APQN, both uuids) is not in mdevctl's output: $out"
 	grep -q "00-apmatrix-callout" <<<"$out" || fail "mdevctl does not name our callout: $out"
