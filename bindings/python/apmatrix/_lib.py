@@ -195,6 +195,7 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "apmatrix_check_unref": (check_p, [check_p]),
     "apmatrix_check_set_host": (_I, [check_p, host_p]),
     "apmatrix_check_add_mdev": (_I, [check_p, mdev_p]),
+    "apmatrix_check_add_store": (_I, [check_p, store_p, _U]),
     "apmatrix_check_set_persistent_masks": (_I, [check_p, idset_p, idset_p]),
     "apmatrix_check_run": (_I, [check_p, _U, _pp(report_p)]),
     "apmatrix_report_ref": (report_p, [report_p]),

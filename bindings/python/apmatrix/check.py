@@ -3,7 +3,8 @@
 
 import json
 from ctypes import byref
-from typing import Any, Sequence, Iterator, List, Optional, Tuple, overload
+from typing import (TYPE_CHECKING, Any, Sequence, Iterator, List, Optional,
+                    Tuple, overload)
 
 from ._base import ptr_of, Handle, Wrapper, decode, format_text, uint
 from ._lib import lib, report_p, check_p
@@ -13,6 +14,9 @@ from .context import Context, resolve
 from .host import Host
 from .idset import IdSet, IdsLike
 from .mdev import Mdev
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = ["Check", "Report", "Finding"]
 
@@ -47,6 +51,15 @@ class Check(Wrapper):
         """Add an mdev; one UUID may come once per role (ExistsError)."""
         self._check(lib().check_add_mdev(self.p, ptr_of(mdev, Mdev, "mdev")),
                     "apmatrix_check_add_mdev")
+
+    def add_store(self, store: "Store", flags: int = 0) -> None:
+        """Add every stored definition and the persistent masks (a mask
+        the rules do not set is the active one of the host); a UUID already
+        defined in the check keeps that definition."""
+        from .store import Store  # noqa: F811 (at run time)
+        self._check(lib().check_add_store(self.p, ptr_of(store, Store, "store"),
+                                          uint(flags, "flags")),
+                    "apmatrix_check_add_store")
 
     def set_persistent_masks(self, apmask: Optional[IdsLike],
                              aqmask: Optional[IdsLike]) -> None:

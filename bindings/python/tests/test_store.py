@@ -17,7 +17,8 @@ UB = "bbbbbbbb-0000-4000-8000-000000000002"
 @pytest.fixture
 def roots(tmp_path):
     (tmp_path / "etc").mkdir()
-    (tmp_path / "run").mkdir()
+    # writes take the s390apconfig lock in <run>/lock
+    (tmp_path / "run" / "lock").mkdir(parents=True)
     return Context(etc=str(tmp_path / "etc"), run=str(tmp_path / "run"),
                    log=lambda *a: None)
 
@@ -157,3 +158,19 @@ def test_parse_definition_errors(ctx, sentinel):
 def test_store_cannot_be_made_by_hand():
     with pytest.raises(TypeError):
         Store()
+
+
+def test_check_add_store(roots):
+    from apmatrix import Check, FindingCode
+    s = Store.read(roots)
+    s.define(defined(roots, UA, [4], [1], auto=True))
+    s.define(defined(roots, UB, [4], [1, 2], auto=True))
+    check = Check(context=roots)
+    check.add_store(s)
+    shared = [f for f in check.run() if f.code == FindingCode.SHARED_APQNS]
+    assert len(shared) == 1 and shared[0].uuids == (UA, UB)
+    # a proposed definition added first stands in for the stored one
+    check = Check(context=roots)
+    check.add_mdev(defined(roots, UB, [5], [1], auto=True))
+    check.add_store(s)
+    assert [f for f in check.run() if f.code == FindingCode.SHARED_APQNS] == []
