@@ -499,27 +499,35 @@ static int walk_apqns(struct run_state *rs, int32_t *owner, unsigned int kind,
 	uint8_t doms[APMATRIX_MAX_IDS];
 	unsigned int nd = 0;
 
-	bits_foreach (d, &m->domains.bits)
-		doms[nd++] = (uint8_t)d;
+	/* Any order of the APQNs will do: word by word, lowest bit first. */
+	for (unsigned int k = 0; k < 4; k++)
+		for (uint64_t w = m->domains.bits.w[k]; w; w &= w - 1)
+			doms[nd++] =
+				(uint8_t)(k * 64 + 63 -
+					  (unsigned int)__builtin_ctzll(w));
 	if (!nd)
 		return 0;
-	bits_foreach (a, &m->adapters.bits) {
-		int32_t *row = owner + ((unsigned int)a << 8);
+	for (unsigned int k = 0; k < 4; k++) {
+		for (uint64_t w = m->adapters.bits.w[k]; w; w &= w - 1) {
+			unsigned int a =
+				k * 64 + 63 - (unsigned int)__builtin_ctzll(w);
+			int32_t *row = owner + (a << 8);
 
-		for (unsigned int k = 0; k < nd; k++) {
-			int32_t v = row[doms[k]];
-			int r;
+			for (unsigned int d = 0; d < nd; d++) {
+				int32_t v = row[doms[d]];
+				int r;
 
-			if (v == -1) {
-				if (claim)
-					row[doms[k]] = i;
-				continue;
+				if (v == -1) {
+					if (claim)
+						row[doms[d]] = i;
+					continue;
+				}
+				r = note_owners(rs, kind, i, v);
+				if (r == 0 && claim)
+					r = add_owner(rs, &row[doms[d]], v, i);
+				if (r < 0)
+					return r;
 			}
-			r = note_owners(rs, kind, i, v);
-			if (r == 0 && claim)
-				r = add_owner(rs, &row[doms[k]], v, i);
-			if (r < 0)
-				return r;
 		}
 	}
 	return 0;
@@ -702,12 +710,16 @@ static int check_queues(struct run_state *rs,
 	if (bits_empty(&cfg_d))
 		return 0;
 	bits_foreach (a, &cfg_a) {
-		struct apmatrix_bits present;
+		struct apmatrix_bits present, usable;
 
+		/* Missing or unbound: most adapters have none and end here. */
+		bits_and(&usable, &host->queues[a], &host->vfio[a]);
+		bits_andnot(&bad[a], &cfg_d, &usable);
+		if (bits_empty(&bad[a]))
+			continue;
 		bits_andnot(&missing[a], &cfg_d, &host->queues[a]);
 		bits_and(&present, &cfg_d, &host->queues[a]);
 		bits_andnot(&unbound[a], &present, &host->vfio[a]);
-		bits_or(&bad[a], &missing[a], &unbound[a]);
 		if (!bits_empty(&missing[a]))
 			bits_set(&am, (unsigned int)a);
 		if (!bits_empty(&unbound[a]))
