@@ -2863,8 +2863,11 @@ enum apmatrix_lock_flags {
  * @return 0 when the lock was taken; 1 (APMATRIX_LOCK_PARENT only) when the
  *         parent held it already; -ETIMEDOUT when another live process still
  *         holds it (the diagnostic names its PID and command), -EDEADLK when
- *         this process holds it already, -EINVAL, -ENOMEM, or the errno of a
- *         failed file operation (-ENOENT: no `lock` directory, -EACCES, ...)
+ *         this process holds it already, -ESRCH (APMATRIX_LOCK_PARENT) when
+ *         the parent is gone and PID 1 adopted the caller (a lock in the
+ *         name of init would never become stale), -EINVAL, -ENOMEM, or the
+ *         errno of a failed file operation (-ENOENT: no `lock` directory,
+ *         -EACCES, ...)
  * @since 0.1
  */
 int apmatrix_lock_acquire(struct apmatrix_ctx *ctx, int timeout_ms,

@@ -143,7 +143,10 @@ static int remove_stale(struct apmatrix_ctx *ctx, const char *path,
 
 	if (lstat(path, &now) < 0)
 		return 0;
-	if (now.st_ino != h->st.st_ino || now.st_dev != h->st.st_dev)
+	/* the inode number alone may be reused by a new file at once */
+	if (now.st_ino != h->st.st_ino || now.st_dev != h->st.st_dev ||
+	    now.st_ctim.tv_sec != h->st.st_ctim.tv_sec ||
+	    now.st_ctim.tv_nsec != h->st.st_ctim.tv_nsec)
 		return 0;
 	if (unlink(path) < 0 && errno != ENOENT)
 		return apmatrix_diag(ctx, -errno,
@@ -376,6 +379,17 @@ APMATRIX_EXPORT int apmatrix_lock_acquire(struct apmatrix_ctx *ctx,
 		return apmatrix_diag(ctx, -ENOMEM,
 				     "lock_acquire: out of memory");
 	owner = (flags & APMATRIX_LOCK_PARENT) ? getppid() : getpid();
+	if (owner == 1 && (flags & APMATRIX_LOCK_PARENT)) {
+		/* The parent is gone and init adopted us: a lock in init's
+		 * name would never be stale, and would block every peer
+		 * until someone removes the file by hand. */
+		free(path);
+		return apmatrix_diag(
+			ctx, -ESRCH,
+			"the parent process is gone (PID 1 adopted "
+			"this one): not taking the s390apconfig "
+			"lock in its name");
+	}
 
 	r = contend(ctx, path, owner, timeout_ms, &holder);
 	if (r == 2 || (r == 1 && !(flags & APMATRIX_LOCK_PARENT))) {

@@ -16,8 +16,9 @@
 #                      wait until RELEASE-FILE exists, release, exit 0
 #   try RETRIES        take it for this process and release it at once;
 #                      exit 1 when still held by others after RETRIES
-#   count COUNTER N    N times: take it, add 1 to the number in COUNTER,
-#                      release
+#   count COUNTER N [DONE-FILE]
+#                      N times: take it, add 1 to the number in COUNTER,
+#                      release; then wait until DONE-FILE exists
 #   crash              take it for this process and exit without release
 #   parent-lock        take it for the parent process (ap-check "pre")
 #   parent-release     release it if it names the parent (ap-check "post")
@@ -97,6 +98,7 @@ count)
 		echo $((n + 1)) >"$1"
 		release $$ || exit 3
 	done
+	while [ -n "${3-}" ] && [ ! -e "$3" ]; do sleep 0.02; done
 	;;
 crash)
 	acquire $$ 0 || exit 1
