@@ -232,34 +232,6 @@ int ctl_read_store(struct ctl *ctl, struct apmatrix_store **ret)
 }
 
 /*
- * TODO: apmatrix_check_add_store() (helper "store") replaces this when it
- * lands: the definitions (a proposed one added first stands in for the
- * stored one), and the persistent masks as libap reads them (a mask the
- * rules do not set is the active one).
- */
-static int add_store(struct apmatrix_check *check, struct apmatrix_host *host,
-		     struct apmatrix_store *store)
-{
-	const struct apmatrix_idset *ap, *aq;
-	int r = 0;
-
-	for (unsigned int i = 0;
-	     r >= 0 && i < apmatrix_store_get_mdev_count(store); i++) {
-		r = apmatrix_check_add_mdev(check,
-					    apmatrix_store_get_mdev(store, i));
-		if (r == -EEXIST)
-			r = 0;
-	}
-	ap = apmatrix_store_get_persistent_apmask(store);
-	aq = apmatrix_store_get_persistent_aqmask(store);
-	if (r < 0 || ((!ap || !aq) && !host))
-		return r;
-	return apmatrix_check_set_persistent_masks(
-		check, ap ? ap : apmatrix_host_get_apmask(host),
-		aq ? aq : apmatrix_host_get_aqmask(host));
-}
-
-/*
  * The whole-host check: the live mdevs of the host, then @p extra (a
  * proposed definition that stands in for the stored one of its UUID), then
  * the stored definitions and persistent masks.
@@ -281,7 +253,7 @@ int ctl_run_check(struct ctl *ctl, struct apmatrix_host *host,
 	if (r >= 0 && extra)
 		r = apmatrix_check_add_mdev(check, extra);
 	if (r >= 0 && store)
-		r = add_store(check, host, store);
+		r = apmatrix_check_add_store(check, store, 0);
 	if (r >= 0)
 		r = apmatrix_check_run(check, 0, ret);
 	apmatrix_check_unref(check);
