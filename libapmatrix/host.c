@@ -88,6 +88,7 @@ APMATRIX_EXPORT int apmatrix_host_set_max_ids(struct apmatrix_host *host,
 {
 	if (!host)
 		return -EINVAL;
+	apmatrix_diag_clear(host->ctx);
 	if (max_adapter_id >= APMATRIX_MAX_IDS ||
 	    max_domain_id >= APMATRIX_MAX_IDS)
 		return apmatrix_diag(host->ctx, -EINVAL,
@@ -150,6 +151,7 @@ APMATRIX_EXPORT int apmatrix_host_add_card(struct apmatrix_host *host,
 
 	if (!host)
 		return -EINVAL;
+	apmatrix_diag_clear(host->ctx);
 	if (adapter >= APMATRIX_MAX_IDS)
 		return apmatrix_diag(host->ctx, -EINVAL,
 				     "adapter %u out of range 0-255", adapter);
@@ -183,6 +185,7 @@ static int card_lookup(const struct apmatrix_host *host, unsigned int adapter)
 {
 	if (!host)
 		return -EINVAL;
+	apmatrix_diag_clear(host->ctx);
 	if (adapter >= APMATRIX_MAX_IDS)
 		return apmatrix_diag(host->ctx, -EINVAL,
 				     "adapter %u out of range 0-255", adapter);
@@ -255,6 +258,7 @@ APMATRIX_EXPORT int apmatrix_host_add_queue(struct apmatrix_host *host,
 
 	if (!host)
 		return -EINVAL;
+	apmatrix_diag_clear(host->ctx);
 	if (apqn >= APMATRIX_MAX_APQNS)
 		return apmatrix_diag(host->ctx, -EINVAL,
 				     "APQN 0x%x out of range", apqn);
@@ -284,6 +288,7 @@ static int queue_lookup(const struct apmatrix_host *host, unsigned int apqn)
 {
 	if (!host)
 		return -EINVAL;
+	apmatrix_diag_clear(host->ctx);
 	if (apqn >= APMATRIX_MAX_APQNS)
 		return apmatrix_diag(host->ctx, -EINVAL,
 				     "APQN 0x%x out of range", apqn);
@@ -340,6 +345,7 @@ APMATRIX_EXPORT int apmatrix_host_bind_by_masks(struct apmatrix_host *host)
 {
 	if (!host)
 		return -EINVAL;
+	apmatrix_diag_clear(host->ctx);
 	for (unsigned int a = 0; a < APMATRIX_MAX_IDS; a++) {
 		const struct apmatrix_bits *q = &host->queues[a];
 		struct apmatrix_bits none = {{0}};
@@ -371,6 +377,7 @@ apmatrix_host_predict_guest_matrix(const struct apmatrix_host *host,
 	struct apmatrix_matrix *m = NULL;
 	int r;
 
+	apmatrix_diag_clear(host ? host->ctx : NULL);
 	if (!host || !assigned || !ret)
 		return apmatrix_diag(host ? host->ctx : NULL, -EINVAL,
 				     "predict_guest_matrix: NULL argument");

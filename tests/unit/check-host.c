@@ -76,17 +76,18 @@ START_TEST(defaults)
 	ck_assert_uint_eq(apmatrix_host_get_max_adapter_id(host), 255);
 	ck_assert_uint_eq(apmatrix_host_get_max_domain_id(host), 255);
 	ck_assert_uint_eq(
-		apmatrix_idset_get_count(apmatrix_host_get_adapter_mask(host)), 0);
-	ck_assert_uint_eq(
-		apmatrix_idset_get_count(apmatrix_host_get_usage_domain_mask(host)),
+		apmatrix_idset_get_count(apmatrix_host_get_adapter_mask(host)),
 		0);
+	ck_assert_uint_eq(apmatrix_idset_get_count(
+				  apmatrix_host_get_usage_domain_mask(host)),
+			  0);
 	ck_assert_uint_eq(apmatrix_idset_get_count(
 				  apmatrix_host_get_control_domain_mask(host)),
 			  0);
-	ck_assert_uint_eq(apmatrix_idset_get_count(apmatrix_host_get_apmask(host)),
-			  256);
-	ck_assert_uint_eq(apmatrix_idset_get_count(apmatrix_host_get_aqmask(host)),
-			  256);
+	ck_assert_uint_eq(
+		apmatrix_idset_get_count(apmatrix_host_get_apmask(host)), 256);
+	ck_assert_uint_eq(
+		apmatrix_idset_get_count(apmatrix_host_get_aqmask(host)), 256);
 	for (unsigned int a = 0; a < 256; a++)
 		ck_assert_int_eq(apmatrix_host_has_card(host, a), 0);
 	ck_assert_int_eq(apmatrix_host_has_queue(host, 0), 0);
@@ -414,21 +415,21 @@ START_TEST(full_host)
 	ck_assert_uint_eq(
 		apmatrix_idset_get_count(apmatrix_host_get_adapter_mask(host)),
 		256);
-	ck_assert_uint_eq(
-		apmatrix_idset_get_count(apmatrix_host_get_usage_domain_mask(host)),
-		256);
+	ck_assert_uint_eq(apmatrix_idset_get_count(
+				  apmatrix_host_get_usage_domain_mask(host)),
+			  256);
 	for (unsigned int q = 0; q < APMATRIX_MAX_APQNS; q += 257)
 		ck_assert_int_eq(queue_driver(host, q),
 				 APMATRIX_DRIVER_VFIO_AP);
 	{
 		struct apmatrix_matrix *g = predict("0-255", "0-255", "0-255");
 
-		ck_assert_uint_eq(
-			apmatrix_idset_get_count(apmatrix_matrix_get_adapters(g)),
-			256);
-		ck_assert_uint_eq(
-			apmatrix_idset_get_count(apmatrix_matrix_get_domains(g)),
-			256);
+		ck_assert_uint_eq(apmatrix_idset_get_count(
+					  apmatrix_matrix_get_adapters(g)),
+				  256);
+		ck_assert_uint_eq(apmatrix_idset_get_count(
+					  apmatrix_matrix_get_domains(g)),
+				  256);
 		ck_assert_uint_eq(
 			apmatrix_idset_get_count(
 				apmatrix_matrix_get_control_domains(g)),
@@ -443,15 +444,15 @@ START_TEST(full_host)
 	{
 		struct apmatrix_matrix *g = predict("0-255", "0-255", "");
 
-		ck_assert_uint_eq(
-			apmatrix_idset_get_count(apmatrix_matrix_get_adapters(g)),
-			255);
+		ck_assert_uint_eq(apmatrix_idset_get_count(
+					  apmatrix_matrix_get_adapters(g)),
+				  255);
 		ck_assert_int_eq(apmatrix_idset_test(
 					 apmatrix_matrix_get_adapters(g), 0x80),
 				 0);
-		ck_assert_uint_eq(
-			apmatrix_idset_get_count(apmatrix_matrix_get_domains(g)),
-			256);
+		ck_assert_uint_eq(apmatrix_idset_get_count(
+					  apmatrix_matrix_get_domains(g)),
+				  256);
 		apmatrix_matrix_unref(g);
 	}
 }
@@ -640,6 +641,58 @@ START_TEST(mdevs)
 }
 END_TEST
 
+START_TEST(fresh_diagnostics)
+{
+	struct apmatrix_matrix *m = NULL, *g = NULL;
+
+	test_call(ctx, apmatrix_host_set_max_ids(host, 256, 1), -EINVAL,
+		  "maximum IDs 256/1 out of range 0-255");
+	test_call(ctx, apmatrix_host_set_max_ids(host, 63, 15), 0, NULL);
+	test_call(ctx, apmatrix_host_add_card(host, 256, 14, 1, 0), -EINVAL,
+		  "adapter 256 out of range 0-255");
+	test_call(ctx, apmatrix_host_add_card(host, 1, 256, 1, 0), -EINVAL,
+		  "card 01: hwtype 256 out of range 0-255");
+	test_call(ctx, apmatrix_host_add_card(host, 1, 14, 4, 0), -EINVAL,
+		  "card 01: unknown mode 4");
+	test_call(ctx, apmatrix_host_add_card(host, 1, 14, 1, 8), -EINVAL,
+		  "card 01: unknown state bits 0x8");
+	test_call(ctx, apmatrix_host_remove_card(host, 1), -ENOENT,
+		  "no card 01");
+	test_call(ctx, apmatrix_host_set_card_state(host, 2, 0), -ENOENT,
+		  "no card 02");
+	test_call(ctx, apmatrix_host_add_queue(host, 0x101, 2, 0), -ENOENT,
+		  "queue 01.0001: no card 01");
+	test_call(ctx, apmatrix_host_add_card(host, 1, 14, 1, 0), 0, NULL);
+	test_call(ctx, apmatrix_host_set_card_state(host, 1, 9), -EINVAL,
+		  "card 01: unknown state bits 0x9");
+	test_call(ctx, apmatrix_host_add_queue(host, 0x10000, 2, 0), -EINVAL,
+		  "APQN 0x10000 out of range");
+	test_call(ctx, apmatrix_host_add_queue(host, 0x101, 3, 0), -EINVAL,
+		  "queue 01.0001: unknown driver 3");
+	test_call(ctx, apmatrix_host_add_queue(host, 0x101, 2, 8), -EINVAL,
+		  "queue 01.0001: unknown state bits 0x8");
+	test_call(ctx, apmatrix_host_remove_queue(host, 0x101), -ENOENT,
+		  "no queue 01.0001");
+	test_call(ctx, apmatrix_host_set_queue_driver(host, 0x101, 1), -ENOENT,
+		  "no queue 01.0001");
+	test_call(ctx, apmatrix_host_add_queue(host, 0x101, 2, 0), 0, NULL);
+	test_call(ctx, apmatrix_host_set_queue_driver(host, 0x101, 3), -EINVAL,
+		  "queue 01.0001: unknown driver 3");
+	test_call(ctx, apmatrix_host_remove_queue(host, 0x10000), -EINVAL,
+		  "APQN 0x10000 out of range");
+	test_call(ctx, apmatrix_host_bind_by_masks(host), 0, NULL);
+	ck_assert_int_eq(apmatrix_matrix_new(ctx, &m), 0);
+	test_call(ctx, apmatrix_host_predict_guest_matrix(host, m, NULL),
+		  -EINVAL, "predict_guest_matrix: NULL argument");
+	test_call(ctx, apmatrix_host_predict_guest_matrix(host, m, &g), 0,
+		  NULL);
+	apmatrix_matrix_unref(g);
+	apmatrix_matrix_unref(m);
+	test_call(ctx, apmatrix_host_remove_queue(host, 0x101), 0, NULL);
+	test_call(ctx, apmatrix_host_remove_card(host, 1), 0, NULL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("host");
@@ -660,6 +713,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, features_and_known);
 	tcase_add_test(tc, iterate_and_info);
 	tcase_add_test(tc, mdevs);
+	tcase_add_test(tc, fresh_diagnostics);
 	suite_add_tcase(s, tc);
 	return s;
 }
