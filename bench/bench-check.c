@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "apmatrix.h"
+#include "bench-host.h"
 
 #define CLUSTER 10
 
@@ -164,28 +165,6 @@ static void random_shape(struct shape_mdev *m, unsigned int n)
 enum { ROLE_DEFINED, ROLE_LIVE, ROLE_BOTH };
 static int role_mode = ROLE_DEFINED;
 
-static struct apmatrix_host *full_host(struct apmatrix_ctx *ctx)
-{
-	struct apmatrix_host *host = NULL;
-
-	if (apmatrix_host_new(ctx, &host) < 0)
-		return NULL;
-	for (unsigned int a = 0; a < 256; a++) {
-		apmatrix_host_add_card(host, a, 14, APMATRIX_MODE_CCA,
-				       APMATRIX_STATE_ONLINE |
-					       APMATRIX_STATE_CONFIG);
-		apmatrix_idset_set(apmatrix_host_get_control_domain_mask(host),
-				   a);
-		for (unsigned int d = 0; d < 256; d++)
-			apmatrix_host_add_queue(host, APMATRIX_APQN(a, d),
-						APMATRIX_DRIVER_VFIO_AP,
-						APMATRIX_STATE_ONLINE |
-							APMATRIX_STATE_CONFIG);
-	}
-	apmatrix_idset_clear_all(apmatrix_host_get_apmask(host));
-	apmatrix_idset_clear_all(apmatrix_host_get_aqmask(host));
-	return host;
-}
 
 static void fill(struct apmatrix_idset *set, const struct bits *b)
 {
@@ -341,7 +320,7 @@ int main(int argc, char **argv)
 	}
 	if (apmatrix_new(&ctx) < 0)
 		return 1;
-	host = full_host(ctx);
+	host = bench_full_host(ctx);
 	m = calloc(10000, sizeof(*m));
 	if (!host || !m)
 		return 1;

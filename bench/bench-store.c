@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "apmatrix.h"
+#include "bench-host.h"
 
 #define RUNS 7
 
@@ -69,28 +70,6 @@ static void die(const char *what, struct apmatrix_ctx *ctx)
 	exit(1);
 }
 
-static struct apmatrix_host *full_host(struct apmatrix_ctx *ctx)
-{
-	struct apmatrix_host *host = NULL;
-
-	if (apmatrix_host_new(ctx, &host) < 0)
-		die("host", ctx);
-	for (unsigned int a = 0; a < 256; a++) {
-		apmatrix_host_add_card(host, a, 14, APMATRIX_MODE_CCA,
-				       APMATRIX_STATE_ONLINE |
-					       APMATRIX_STATE_CONFIG);
-		apmatrix_idset_set(apmatrix_host_get_control_domain_mask(host),
-				   a);
-		for (unsigned int d = 0; d < 256; d++)
-			apmatrix_host_add_queue(host, APMATRIX_APQN(a, d),
-						APMATRIX_DRIVER_VFIO_AP,
-						APMATRIX_STATE_ONLINE |
-							APMATRIX_STATE_CONFIG);
-	}
-	apmatrix_idset_clear_all(apmatrix_host_get_apmask(host));
-	apmatrix_idset_clear_all(apmatrix_host_get_aqmask(host));
-	return host;
-}
 
 /* Definition i: adapter i / 42, domains 6 * (i % 42) .. + 5. */
 static void write_store(struct apmatrix_ctx *ctx, const char *dir, int count)
@@ -196,7 +175,9 @@ int main(int argc, char **argv)
 	if (system(cmd) != 0)
 		die("mkdir", NULL);
 	write_store(ctx, dir, count);
-	host = full_host(ctx);
+	host = bench_full_host(ctx);
+	if (!host)
+		die("host", ctx);
 	snprintf(cmd, sizeof(cmd), "cat %s/* > /dev/null", dir);
 	time_cmd(cmd); /* warm the page cache */
 	for (int i = 0; i < RUNS; i++) {
