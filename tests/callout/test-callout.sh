@@ -68,6 +68,9 @@ expect 1 'Invalid parent specified' '' -t $T -e pre -a define -s none -u $U -p .
 expect 255 "$L1 \(live\): APQN 04.0001 is also assigned to mdev $U \(live\); both are live" "$(cfg manual assign_adapter=4 assign_domain=1)" \
 	-t $T -e pre -a start -s none -u $U -p matrix
 no_lock
+APMATRIX_SYSFS_ROOT=$FIX/no-vfio-ap expect 1 'vfio_ap module is not loaded' \
+	"$(cfg manual assign_adapter=4 assign_domain=1)" -t $T -e pre -a start -s none -u $U -p matrix
+no_lock
 expect 255 'control domain 0x01 but no usage domain' "$(cfg manual assign_control_domain=1)" \
 	-t $T -e pre -a start -s none -u $U -p matrix
 expect 255 'APQN 01.0003 is reserved for host drivers by the active' "$(cfg manual assign_adapter=1 assign_domain=3)" \

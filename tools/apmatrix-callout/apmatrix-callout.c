@@ -318,6 +318,13 @@ static int check_proposed(struct apmatrix_ctx *ctx, const struct args *a,
 			apmatrix_get_diagnostic(ctx));
 		goto out;
 	}
+	if (at_start &&
+	    apmatrix_host_has_feature(host, APMATRIX_FEATURE_VFIO_AP) != 1) {
+		/* ap-check's words and exit code */
+		fprintf(stderr, "vfio_ap module is not loaded\n");
+		rc = EXIT_ARGS;
+		goto out;
+	}
 	if (apmatrix_check_new(ctx, &check) < 0 ||
 	    apmatrix_check_set_host(check, host) < 0 ||
 	    mdev_in_role(def, role, &proposed) < 0 ||
