@@ -13,7 +13,7 @@
 #define APMATRIX_UUID_LEN 36
 
 /* Which properties of a card or queue a host knows (state bits first). */
-#define APMATRIX_KNOWN_STATE                                                \
+#define APMATRIX_KNOWN_STATE                                                   \
 	(APMATRIX_STATE_ONLINE | APMATRIX_STATE_CONFIG | APMATRIX_STATE_CHKSTOP)
 #define APMATRIX_KNOWN_FUNCTIONS 0x08
 
@@ -88,8 +88,8 @@ enum {
 	APMATRIX_CONFIG_COUNT
 };
 
-/* Parent and type are one path component (NAME_MAX) plus the NUL. */
-#define APMATRIX_NAME_SIZE 256
+/* Parent and type are one path component: at most NAME_MAX bytes. */
+#define APMATRIX_NAME_MAX 255
 
 struct apmatrix_mdev {
 	int refcount;
@@ -98,9 +98,11 @@ struct apmatrix_mdev {
 	int autostart;      /* of the DEFINED configuration */
 	uint64_t key[2];    /* apmatrix_uuid_key() of the UUID */
 	char uuid[APMATRIX_UUID_LEN + 1];
-	char parent[APMATRIX_NAME_SIZE];
-	char type[APMATRIX_NAME_SIZE];
+	/* A check walks ten thousands of these: what it reads comes first,
+	 * and the object stays small (names on the heap). */
 	struct apmatrix_matrix config[APMATRIX_CONFIG_COUNT];
+	char *parent;
+	char *type;
 };
 
 /* The slot of a single role bit, or -1. */
@@ -191,8 +193,7 @@ struct apmatrix_report {
 int apmatrix_host_append_mdev(struct apmatrix_host *host,
 			      struct apmatrix_mdev *mdev);
 /* host.c: the override index for a driver_override text ("" = none). */
-int apmatrix_host_intern_override(struct apmatrix_host *host,
-				  const char *name);
+int apmatrix_host_intern_override(struct apmatrix_host *host, const char *name);
 
 /* report.c: building a report (used by check.c). */
 int apmatrix_report_new_internal(struct apmatrix_ctx *ctx,
@@ -217,6 +218,7 @@ int apmatrix_uuid_bad_offset(const char *uuid);
 const char *apmatrix_finding_code_name(int code);
 
 /* check.c: the host set by apmatrix_check_set_host(), or NULL. */
-struct apmatrix_host *apmatrix_check_get_host(const struct apmatrix_check *check);
+struct apmatrix_host *
+apmatrix_check_get_host(const struct apmatrix_check *check);
 
 #endif /* APMATRIX_CHECK_INTERNAL_H */

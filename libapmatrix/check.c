@@ -68,14 +68,13 @@ struct pair {
 struct run_state {
 	struct apmatrix_check *check;
 	struct apmatrix_report *report;
-	/* Each entry's configurations: views[2 * i + layer]. */
-	struct apmatrix_config_view *views;
-	size_t in_layer[LAYER_COUNT]; /* how many configurations */
+	size_t live_count; /* live configurations seen so far */
 	struct owner_node *nodes;
 	size_t node_count, node_alloc;
 	struct pair *pairs;
 	size_t pair_count, pair_alloc;
-	/* seen[kind][j] == i: the pair (i, j) of that kind is noted. */
+	/* seen[kind][j] == i: the pair (i, j) of that kind is noted; made
+	 * when the first pair of the kind is. */
 	int32_t *seen[PAIR_KINDS];
 };
 
@@ -141,7 +140,8 @@ APMATRIX_EXPORT int apmatrix_check_set_host(struct apmatrix_check *check,
 	return 0;
 }
 
-struct apmatrix_host *apmatrix_check_get_host(const struct apmatrix_check *check)
+struct apmatrix_host *
+apmatrix_check_get_host(const struct apmatrix_check *check)
 {
 	return check->host;
 }
@@ -356,34 +356,57 @@ static int product_finding(struct run_state *rs, int code, int severity,
 	return append_product(&(*ret)->apqns, a, d);
 }
 
+/* An entry's configuration of one layer as it is now (matrix NULL: none). */
+static void view_of(const struct apmatrix_check *check, uint32_t i,
+		    unsigned int layer, struct apmatrix_config_view *v)
+{
+	const struct check_entry *e = &check->entries[i];
+
+	v->mdev = e->live ? e->live : e->defined;
+	v->matrix = NULL;
+	v->autostart = 0;
+	if (layer == LAYER_LIVE) {
+		v->role = APMATRIX_ROLE_LIVE;
+		if (e->live && (e->live->roles & APMATRIX_ROLE_LIVE))
+			v->matrix = &e->live->config[APMATRIX_CONFIG_LIVE];
+		return;
+	}
+	v->role = APMATRIX_ROLE_DEFINED;
+	if (e->defined && (e->defined->roles & APMATRIX_ROLE_DEFINED)) {
+		v->matrix = &e->defined->config[APMATRIX_CONFIG_DEFINED];
+		v->autostart = e->defined->autostart;
+	}
+}
+
 /* Two mdevs' configurations share APQNs. */
 static int pair_finding(struct run_state *rs, const struct pair *p)
 {
-	const struct apmatrix_config_view *c0, *c1, *t;
+	struct apmatrix_config_view v0, v1;
+	const struct apmatrix_config_view *c0 = &v0, *c1 = &v1, *t;
 	const struct apmatrix_matrix *m0, *m1;
 	struct apmatrix_finding *f;
 	int severity, r;
 
 	switch (p->kind) {
 	case PAIR_LIVE:
-		c0 = &rs->views[2 * p->a + LAYER_LIVE];
-		c1 = &rs->views[2 * p->b + LAYER_LIVE];
+		view_of(rs->check, p->a, LAYER_LIVE, &v0);
+		view_of(rs->check, p->b, LAYER_LIVE, &v1);
 		/* The kernel would have refused it; one guest can reach the
 		 * other's keys. */
 		severity = APMATRIX_SEVERITY_ERROR;
 		break;
 	case PAIR_DEFINED:
-		c0 = &rs->views[2 * p->a + LAYER_DEFINED];
-		c1 = &rs->views[2 * p->b + LAYER_DEFINED];
+		view_of(rs->check, p->a, LAYER_DEFINED, &v0);
+		view_of(rs->check, p->b, LAYER_DEFINED, &v1);
 		/* Both start at boot: the second one fails. */
-		severity = c0->autostart && c1->autostart
+		severity = v0.autostart && v1.autostart
 				   ? APMATRIX_SEVERITY_ERROR
 				   : APMATRIX_SEVERITY_WARNING;
 		break;
 	default:
 		/* The definition cannot start while the other mdev runs. */
-		c0 = &rs->views[2 * p->a + LAYER_DEFINED];
-		c1 = &rs->views[2 * p->b + LAYER_LIVE];
+		view_of(rs->check, p->a, LAYER_DEFINED, &v0);
+		view_of(rs->check, p->b, LAYER_LIVE, &v1);
 		severity = APMATRIX_SEVERITY_WARNING;
 		break;
 	}
@@ -432,7 +455,17 @@ static int push_node(struct run_state *rs, int32_t entry, int32_t next)
 static int note_pair(struct run_state *rs, unsigned int kind, int32_t i,
 		     int32_t j)
 {
-	if (i == j || rs->seen[kind][j] == i)
+	size_t entries = rs->check->count;
+
+	if (i == j)
+		return 0;
+	if (!rs->seen[kind]) {
+		rs->seen[kind] = malloc(entries * sizeof(*rs->seen[kind]));
+		if (!rs->seen[kind])
+			return -ENOMEM;
+		memset(rs->seen[kind], 0xff, entries * sizeof(*rs->seen[kind]));
+	}
+	if (rs->seen[kind][j] == i)
 		return 0;
 	rs->seen[kind][j] = i;
 	if (rs->pair_count == rs->pair_alloc) {
@@ -812,65 +845,56 @@ static int check_view(struct run_state *rs,
 /* ------------------------------------------------------------------ */
 /* The run                                                             */
 
-/* Each entry's configurations as they are now, counted by layer. */
-static void make_views(struct run_state *rs)
+/* The owner table of a layer, all free; kept between runs. */
+static int32_t *owner_table(struct apmatrix_check *check, unsigned int layer)
 {
-	const struct apmatrix_check *check = rs->check;
+	int32_t *t = check->owner[layer];
 
-	for (unsigned int i = 0; i < check->count; i++) {
-		const struct check_entry *e = &check->entries[i];
-		struct apmatrix_config_view *v = &rs->views[2 * i];
-
-		v[LAYER_LIVE].mdev = e->live ? e->live : e->defined;
-		v[LAYER_LIVE].role = APMATRIX_ROLE_LIVE;
-		v[LAYER_LIVE].autostart = 0;
-		v[LAYER_LIVE].matrix =
-			e->live && (e->live->roles & APMATRIX_ROLE_LIVE)
-				? &e->live->config[APMATRIX_CONFIG_LIVE]
-				: NULL;
-		rs->in_layer[LAYER_LIVE] += v[LAYER_LIVE].matrix != NULL;
-		v[LAYER_DEFINED].mdev = v[LAYER_LIVE].mdev;
-		v[LAYER_DEFINED].role = APMATRIX_ROLE_DEFINED;
-		v[LAYER_DEFINED].autostart = 0;
-		v[LAYER_DEFINED].matrix = NULL;
-		if (e->defined && (e->defined->roles & APMATRIX_ROLE_DEFINED)) {
-			v[LAYER_DEFINED].autostart = e->defined->autostart;
-			v[LAYER_DEFINED].matrix =
-				&e->defined->config[APMATRIX_CONFIG_DEFINED];
-			rs->in_layer[LAYER_DEFINED]++;
-		}
-	}
+	if (!t)
+		t = check->owner[layer] =
+			malloc(APMATRIX_MAX_APQNS * sizeof(*t));
+	if (t)
+		memset(t, 0xff, APMATRIX_MAX_APQNS * sizeof(*t));
+	return t;
 }
 
 static int run_pass(struct run_state *rs, const struct host_masks *hm,
 		    unsigned int layer)
 {
 	struct apmatrix_check *check = rs->check;
+	int32_t *owner = NULL;
 
-	for (unsigned int i = 0; i < check->count; i++) {
-		const struct apmatrix_config_view *v = &rs->views[2 * i];
-		const struct apmatrix_config_view *c = &v[layer];
+	for (uint32_t i = 0; i < check->count; i++) {
+		struct apmatrix_config_view live, def;
+		const struct apmatrix_config_view *c;
 		int r;
 
+		view_of(check, i, LAYER_LIVE, &live);
+		if (layer == LAYER_DEFINED)
+			view_of(check, i, LAYER_DEFINED, &def);
+		c = layer == LAYER_LIVE ? &live : &def;
 		if (!c->matrix)
 			continue;
-		r = walk_apqns(rs, check->owner[layer],
+		/* A table only for a layer that has configurations. */
+		if (!owner && !(owner = owner_table(check, layer)))
+			return -ENOMEM;
+		rs->live_count += layer == LAYER_LIVE;
+		r = walk_apqns(rs, owner,
 			       layer == LAYER_LIVE ? PAIR_LIVE : PAIR_DEFINED,
 			       (int32_t)i, c->matrix, 1);
 		/* A definition against what is live elsewhere, unless the
 		 * mdev runs with the same APQNs (live pairs cover that). */
-		if (r == 0 && layer == LAYER_DEFINED &&
-		    rs->in_layer[LAYER_LIVE] &&
-		    !(v[LAYER_LIVE].matrix &&
-		      bits_equal(&v[LAYER_LIVE].matrix->adapters.bits,
+		if (r == 0 && layer == LAYER_DEFINED && rs->live_count &&
+		    !(live.matrix &&
+		      bits_equal(&live.matrix->adapters.bits,
 				 &c->matrix->adapters.bits) &&
-		      bits_equal(&v[LAYER_LIVE].matrix->domains.bits,
+		      bits_equal(&live.matrix->domains.bits,
 				 &c->matrix->domains.bits)))
 			r = walk_apqns(rs, check->owner[LAYER_LIVE],
 				       PAIR_DEFINED_LIVE, (int32_t)i, c->matrix,
 				       0);
 		if (r == 0)
-			r = check_view(rs, c, &v[LAYER_LIVE], hm);
+			r = check_view(rs, c, &live, hm);
 		if (r < 0)
 			return r;
 	}
@@ -881,32 +905,8 @@ static int run(struct run_state *rs)
 {
 	struct apmatrix_check *check = rs->check;
 	struct host_masks hm;
-	size_t n = check->count;
 	int r;
 
-	if (n) {
-		rs->views = malloc(2 * n * sizeof(*rs->views));
-		if (!rs->views)
-			return -ENOMEM;
-		for (int k = 0; k < PAIR_KINDS; k++) {
-			rs->seen[k] = malloc(n * sizeof(*rs->seen[k]));
-			if (!rs->seen[k])
-				return -ENOMEM;
-			memset(rs->seen[k], 0xff, n * sizeof(*rs->seen[k]));
-		}
-	}
-	make_views(rs);
-	for (int l = 0; l < LAYER_COUNT; l++) {
-		if (!rs->in_layer[l])
-			continue;
-		if (!check->owner[l])
-			check->owner[l] = malloc(APMATRIX_MAX_APQNS *
-						 sizeof(*check->owner[l]));
-		if (!check->owner[l])
-			return -ENOMEM;
-		memset(check->owner[l], 0xff,
-		       APMATRIX_MAX_APQNS * sizeof(*check->owner[l]));
-	}
 	if (check->host)
 		host_masks_init(&hm, check->host);
 	else
@@ -952,7 +952,6 @@ APMATRIX_EXPORT int apmatrix_check_run(struct apmatrix_check *check,
 		apmatrix_diag(check->ctx, r, "check_run: out of memory");
 	}
 	apmatrix_report_unref(rs.report);
-	free(rs.views);
 	free(rs.nodes);
 	free(rs.pairs);
 	for (int k = 0; k < PAIR_KINDS; k++)

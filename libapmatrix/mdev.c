@@ -71,8 +71,12 @@ APMATRIX_EXPORT int apmatrix_mdev_new(struct apmatrix_ctx *ctx,
 		mdev->uuid[i] = (char)tolower((unsigned char)uuid[i]);
 	mdev->uuid[APMATRIX_UUID_LEN] = '\0';
 	apmatrix_uuid_key(mdev->uuid, mdev->key);
-	memcpy(mdev->parent, DEFAULT_PARENT, sizeof(DEFAULT_PARENT));
-	memcpy(mdev->type, DEFAULT_TYPE, sizeof(DEFAULT_TYPE));
+	mdev->parent = strdup(DEFAULT_PARENT);
+	mdev->type = strdup(DEFAULT_TYPE);
+	if (!mdev->parent || !mdev->type) {
+		apmatrix_mdev_unref(mdev);
+		return apmatrix_diag(ctx, -ENOMEM, "mdev_new: out of memory");
+	}
 	for (unsigned int i = 0; i < APMATRIX_CONFIG_COUNT; i++)
 		apmatrix_matrix_init_embedded(&mdev->config[i], ctx, mdev,
 					      mdev_owner_ref, mdev_owner_unref);
@@ -93,6 +97,8 @@ apmatrix_mdev_unref(struct apmatrix_mdev *mdev)
 {
 	if (!mdev || --mdev->refcount > 0)
 		return NULL;
+	free(mdev->parent);
+	free(mdev->type);
 	apmatrix_unref(mdev->ctx);
 	free(mdev);
 	return NULL;
@@ -126,11 +132,12 @@ apmatrix_mdev_get_type(const struct apmatrix_mdev *mdev)
  * Parent and type name a directory under /sys/devices and a file under
  * /etc/mdevctl.d: one path component, printable.
  */
-static int set_name(struct apmatrix_mdev *mdev, const char *what,
-		    char dst[APMATRIX_NAME_SIZE], const char *name)
+static int set_name(struct apmatrix_mdev *mdev, const char *what, char **dst,
+		    const char *name)
 {
 	char q[APMATRIX_QUOTE_SIZE];
 	const char *why = NULL;
+	char *copy;
 	size_t len;
 
 	apmatrix_diag_clear(mdev->ctx);
@@ -140,7 +147,7 @@ static int set_name(struct apmatrix_mdev *mdev, const char *what,
 	len = strlen(name);
 	if (len == 0)
 		why = "is empty";
-	else if (len >= APMATRIX_NAME_SIZE)
+	else if (len > APMATRIX_NAME_MAX)
 		why = "is longer than 255 bytes";
 	else if (!strcmp(name, ".") || !strcmp(name, ".."))
 		why = "is not a name";
@@ -154,7 +161,13 @@ static int set_name(struct apmatrix_mdev *mdev, const char *what,
 			mdev->ctx, -EINVAL, "mdev %s: %s %s %s", mdev->uuid,
 			what, apmatrix_diag_quote(q, sizeof(q), name, SIZE_MAX),
 			why);
-	memcpy(dst, name, len + 1);
+	copy = strdup(name);
+	if (!copy)
+		return apmatrix_diag(mdev->ctx, -ENOMEM,
+				     "mdev %s: %s: out of memory", mdev->uuid,
+				     what);
+	free(*dst);
+	*dst = copy;
 	return 0;
 }
 
@@ -163,7 +176,7 @@ APMATRIX_EXPORT int apmatrix_mdev_set_parent(struct apmatrix_mdev *mdev,
 {
 	if (!mdev)
 		return -EINVAL;
-	return set_name(mdev, "parent", mdev->parent, parent);
+	return set_name(mdev, "parent", &mdev->parent, parent);
 }
 
 APMATRIX_EXPORT int apmatrix_mdev_set_type(struct apmatrix_mdev *mdev,
@@ -171,7 +184,7 @@ APMATRIX_EXPORT int apmatrix_mdev_set_type(struct apmatrix_mdev *mdev,
 {
 	if (!mdev)
 		return -EINVAL;
-	return set_name(mdev, "type", mdev->type, type);
+	return set_name(mdev, "type", &mdev->type, type);
 }
 
 static void config_clear(struct apmatrix_matrix *m)

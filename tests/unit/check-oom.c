@@ -292,6 +292,16 @@ static int mdev_new(void)
 	return r;
 }
 
+static int mdev_set_parent(void)
+{
+	return apmatrix_mdev_set_parent(mdev, "matrix2");
+}
+
+static int parent_unchanged(void)
+{
+	return strcmp(apmatrix_mdev_get_parent(mdev), "matrix") == 0;
+}
+
 static int check_new(void)
 {
 	struct apmatrix_check *c = NULL;
@@ -332,6 +342,8 @@ START_TEST(test_check)
 					   "111111111111",
 					   &mdev),
 			 0);
+	sweep("apmatrix_mdev_set_parent", mdev_set_parent, parent_unchanged);
+	ck_assert_str_eq(apmatrix_mdev_get_parent(mdev), "matrix2");
 	ck_assert_int_eq(apmatrix_mdev_add_config(mdev, APMATRIX_ROLE_LIVE, 0),
 			 0);
 	/* A failed add that left anything behind makes the next try fail
