@@ -12,6 +12,7 @@ SYS = pathlib.Path("/sys")
 MATRIX = SYS / "devices" / "vfio_ap" / "matrix"
 TYPE = MATRIX / "mdev_supported_types" / "vfio_ap-passthrough"
 ALL1 = "0x" + "f" * 64
+FAULT = SYS / "kernel" / "debug" / "vfio_ap_sim" / "fault"
 
 
 def write(path, text):
@@ -34,6 +35,8 @@ def wait_bindings(timeout=30.0):
 
 
 def reset():
+    if FAULT.exists():
+        write(FAULT, "clear")
     for d in (TYPE / "devices").iterdir() if (TYPE / "devices").is_dir() \
             else []:
         try:

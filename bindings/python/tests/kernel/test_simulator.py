@@ -176,3 +176,46 @@ def test_defined_and_live_roles(ctx):
     assert shared, [f.message for f in report]
     roles = dict(zip(shared[0].uuids, shared[0].roles))
     assert roles[u] == Role.LIVE and roles[other.uuid] == Role.DEFINED
+
+
+def test_store_and_mdevctl_agree(ctx, tmp_path):
+    """A definition the binding writes is one mdevctl lists, and one
+    mdevctl writes is one the binding reads."""
+    import json
+    import shutil
+    import subprocess
+    from apmatrix import Store
+    mdevctl = shutil.which("mdevctl", path="/usr/sbin:/usr/bin")
+    assert mdevctl, "mdevctl missing in the guest"
+    os.makedirs("/run/lock", exist_ok=True)
+    for d in ("callouts", "notifiers"):
+        os.makedirs("/etc/mdevctl.d/scripts.d/" + d, exist_ok=True)
+    defs = "/etc/mdevctl.d/matrix"
+    ours, theirs = str(uuidlib.uuid4()), str(uuidlib.uuid4())
+    try:
+        store = Store.read(ctx)
+        store.define(Mdev(ours, context=ctx,
+                          defined=Matrix([4], [0x47], [0x47], context=ctx),
+                          autostart=True))
+        out = subprocess.run([mdevctl, "list", "--defined", "--dumpjson"],
+                             check=True, capture_output=True,
+                             text=True).stdout
+        listed = {}
+        for parent in json.loads(out):
+            for dev in parent.get("matrix", []):
+                listed.update(dev)
+        assert listed[ours]["start"] == "auto"
+        assert {"assign_adapter": "0x04"} in listed[ours]["attrs"]
+        subprocess.run([mdevctl, "define", "-u", theirs, "-p", "matrix",
+                        "-t", "vfio_ap-passthrough"], check=True)
+        subprocess.run([mdevctl, "modify", "-u", theirs,
+                        "--addattr=assign_adapter", "--value=5"], check=True)
+        m = Store.read(ctx).find(theirs)
+        assert m is not None and m.defined.adapters == {5}
+        assert m.autostart is False
+    finally:
+        for u in (ours, theirs):
+            try:
+                os.unlink(os.path.join(defs, u))
+            except FileNotFoundError:
+                pass
