@@ -1276,7 +1276,8 @@ enum apmatrix_read_flags {
  * unknown (see apmatrix_host_get_known() and the info getters), not an
  * error. A `guest_matrix` or `matrix` the kernel cut at a page (more than
  * 511 APQNs) cannot be read completely: that configuration is left out
- * and the call succeeds with a warning in the diagnostic.
+ * and the call succeeds with a warning in the diagnostic. An mdev directory
+ * without `ap_config` and `matrix` (removed while it was read) is left out.
  * @param ctx the context
  * @param flags 0 for everything, or enum apmatrix_read_flags bits
  * @param[out] ret the new host

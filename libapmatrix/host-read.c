@@ -712,6 +712,9 @@ static int read_mdev(struct reader *r, int matrixfd, const char *uuid)
 		/* Kernels before ap_config: the two lists. */
 		MDEV_PATH("matrix");
 		k = attr(r, matrixfd, rel, path);
+		/* Neither: removed while we read, not a device to report. */
+		if (k == 0)
+			goto out;
 		if (k > 0)
 			e = parse_config(r, mdev, APMATRIX_ROLE_LIVE,
 					 APMATRIX_MATRIX_SYSFS, path);

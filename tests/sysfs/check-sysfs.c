@@ -154,8 +154,8 @@ START_TEST(plain)
 			 "0,1,2,3,4,5,71");
 	ck_assert_str_eq(tc_ids(apmatrix_host_get_control_domain_mask(host)),
 			 "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,71");
-	ck_assert_uint_eq(apmatrix_idset_get_count(apmatrix_host_get_apmask(host)),
-			  256);
+	ck_assert_uint_eq(
+		apmatrix_idset_get_count(apmatrix_host_get_apmask(host)), 256);
 	for (int a = apmatrix_host_next_card(host, 0); a >= 0;
 	     a = apmatrix_host_next_card(host, (unsigned int)a + 1))
 		ck_assert_int_eq(a, n++);
@@ -220,8 +220,8 @@ START_TEST(default_scenario)
 			 0);
 	ck_assert_int_eq(apmatrix_idset_test(apmatrix_host_get_apmask(host), 5),
 			 0);
-	ck_assert_uint_eq(apmatrix_idset_get_count(apmatrix_host_get_apmask(host)),
-			  254);
+	ck_assert_uint_eq(
+		apmatrix_idset_get_count(apmatrix_host_get_apmask(host)), 254);
 	ck_assert_int_eq(
 		apmatrix_idset_test(apmatrix_host_get_aqmask(host), 0x47), 0);
 	ck_assert_int_eq(apmatrix_host_get_bindings(host, &bound, &total), 0);
@@ -444,10 +444,11 @@ START_TEST(no_qci)
 			 0);
 	ck_assert_uint_eq(apmatrix_host_get_known(host), 0xff);
 	ck_assert_uint_eq(
-		apmatrix_idset_get_count(apmatrix_host_get_adapter_mask(host)), 0);
-	ck_assert_uint_eq(
-		apmatrix_idset_get_count(apmatrix_host_get_usage_domain_mask(host)),
+		apmatrix_idset_get_count(apmatrix_host_get_adapter_mask(host)),
 		0);
+	ck_assert_uint_eq(apmatrix_idset_get_count(
+				  apmatrix_host_get_usage_domain_mask(host)),
+			  0);
 	ck_assert_uint_eq(apmatrix_idset_get_count(
 				  apmatrix_host_get_control_domain_mask(host)),
 			  0);
@@ -662,6 +663,26 @@ START_TEST(no_links_out_of_root)
 }
 END_TEST
 
+START_TEST(mdev_gone)
+{
+	char path[512];
+
+	/* An mdev removed between the listing and its attributes. */
+	copy_fixture("default");
+	snprintf(path, sizeof(path), "%s/devices/vfio_ap/matrix/" U2 "/%s", tmp,
+		 "ap_config");
+	ck_assert_int_eq(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/devices/vfio_ap/matrix/" U2 "/%s", tmp,
+		 "matrix");
+	ck_assert_int_eq(unlink(path), 0);
+	test_call(ctx, apmatrix_host_read(ctx, APMATRIX_READ_MDEVS, &host), 0,
+		  NULL);
+	ck_assert_uint_eq(apmatrix_host_get_mdev_count(host), 2);
+	mdev(0, U1);
+	mdev(1, U3);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sysfs");
@@ -683,6 +704,7 @@ static Suite *suite(void)
 			    (int)(sizeof(bad_files) / sizeof(bad_files[0])));
 	tcase_add_test(tc, missing_is_unknown);
 	tcase_add_test(tc, cut_guest_matrix);
+	tcase_add_test(tc, mdev_gone);
 	tcase_add_test(tc, no_links_out_of_root);
 	suite_add_tcase(s, tc);
 	return s;

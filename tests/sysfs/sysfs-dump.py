@@ -185,6 +185,8 @@ if feat["vfio_ap"] == "1":
             live = ",".join(hexmask(parse_mask(x)) for x in c.strip().split(","))
         else:
             m = read(p + "matrix")
+            if m is None:
+                continue  # removed while being read
             apm, aqm = sysfs_matrix(m)
             adm = ids_mask(int(x, 16) for x in read(p + "control_domains").split())
             live = "%s,%s,%s" % (hexmask(apm), hexmask(aqm), hexmask(adm))
