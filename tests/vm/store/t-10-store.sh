@@ -139,6 +139,19 @@ test_callout_refuses_conflicting_start() {
 	$MC undefine -u "$a" >/dev/null 2>&1 || fail "undefine with our callout"
 	$MC undefine -u "$b" >/dev/null 2>&1
 	expect_absent /run/lock/s390apconfig.lock "lock left after stop/undefine"
+	# mdevctl define of a running transient device asks our callout for
+	# its attributes (get attributes) and stores what we answer
+	local t=/tmp/apvm-transient.json
+	printf '%s' '{"mdev_type":"vfio_ap-passthrough","start":"manual","attrs":[{"assign_adapter":"0x04"},{"assign_domain":"0x47"},{"assign_control_domain":"0x47"}]}' >$t
+	out=$($MC start -u "$a" -p matrix --jsonfile $t 2>&1) || fail "transient start with our callout: $out"
+	out=$($MC define -u "$a" -p matrix 2>&1) || fail "mdevctl define of the running device: $out"
+	out=$($SC list 2>&1)
+	grep -q "^$a manual $(mask 4),$(mask 0x47),$(mask 0x47)" <<<"$out" ||
+		fail "definition from our get attributes: $out / $(cat "$D/$a" 2>&1)"
+	grep -q '"assign_domain": "71"' "$D/$a" || fail "decimal attributes as ap-check prints them: $(cat "$D/$a")"
+	$MC stop -u "$a" >/dev/null 2>&1
+	$MC undefine -u "$a" >/dev/null 2>&1
+	expect_absent /run/lock/s390apconfig.lock "lock left after define of a running device"
 	rm -f $CO
 }
 
