@@ -118,6 +118,8 @@ build_helpers() {
 	local src out
 	for src in "$HERE"/*.c; do
 		[ -e "$src" ] || continue
+		# helpers on the library (monitor-events.c) are CMake's to build
+		grep -q '#include "apmatrix.h"' "$src" && continue
 		out=$BUILD/bin/$(basename "$src" .c)
 		if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
 			${CC:-gcc} -O2 -g -Wall -Wextra -Werror -o "$out.tmp" "$src" && mv "$out.tmp" "$out"
