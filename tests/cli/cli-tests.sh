@@ -399,6 +399,17 @@ monitor-usage)
 	expect_rc 3 "bad --source"
 	expect_err 'give kernel or udev' "says what to give"
 	;;
+color)
+	command -v script >/dev/null || { echo "no script(1): skipped"; exit 77; }
+	root h default
+	# on a terminal (script(1) gives one): colour, unless NO_COLOR
+	OUT=$(NO_COLOR= TERM=xterm script -qec "'$CTL' --root '$R' check" /dev/null)
+	[[ $OUT == *$'\033[1;33mwarning'* ]] || fail "no colour on a terminal: $OUT"
+	OUT=$(NO_COLOR=1 TERM=xterm script -qec "'$CTL' --root '$R' check" /dev/null)
+	[[ $OUT != *$'\033['* ]] || fail "colour despite NO_COLOR: $OUT"
+	OUT=$(NO_COLOR= TERM=xterm script -qec "'$CTL' --root '$R' check --json" /dev/null)
+	[[ $OUT != *$'\033['* ]] || fail "colour in JSON"
+	;;
 manpage)
 	# every verb apmatrixctl --help lists has its entry in apmatrixctl(8)
 	MAN=$(dirname "$0")/../../docs/apmatrixctl.8
