@@ -2182,7 +2182,8 @@ int apmatrix_target_give_to_vfio(struct apmatrix_target *target,
  * back to the host drivers: both sets are added to apmask and aqmask
  * (`+N` writes), which also gives the host every other queue of the
  * product with the masks (the collateral). The plan is refused (EBUSY) when
- * an mdev still holds one of the queues the host would take.
+ * an mdev still holds one of the queues the host would take. Requests take
+ * effect in the order they are made, after apmatrix_target_set_masks().
  * @param target the target
  * @param queues adapters and usage domains, both non-empty
  * @param flags 0
@@ -2387,6 +2388,40 @@ apmatrix_step_get_collateral(const struct apmatrix_step *step);
 int apmatrix_step_format(const struct apmatrix_step *step, unsigned int flags,
                          char *buf, size_t size);
 
+/** @brief Flags of apmatrix_plan_apply(). @since 0.1 */
+enum apmatrix_apply_flags {
+	/** The caller holds the s390apconfig lock already
+	 *  (apmatrix_lock_acquire()): do not take it. */
+	APMATRIX_APPLY_LOCKED = 1
+};
+
+/**
+ * @brief Apply a plan to the host under the context's sysfs root.
+ *
+ * Takes the s390apconfig lock (waiting up to 95 s, as s390-tools do),
+ * reads the host again and plans again from the plan's target, so what
+ * runs is what the host needs at that moment and a change made since the
+ * plan was made is checked before the first write
+ * (apmatrix_result_get_plan() returns the plan that ran). Then writes the
+ * steps; after a mask write it waits (up to 30 s) until `bindings` says
+ * complete. On any failure the steps written so far are undone in reverse
+ * order, which restores the host as it was; the result names the failed
+ * step, the kernel's errno, the APQNs and the other mdev.
+ *
+ * Applying a target the host already matches writes nothing.
+ * @param plan the plan
+ * @param flags 0 or enum apmatrix_apply_flags bits
+ * @param[out] ret the result, also on failure (except for -EINVAL and
+ *        -ENOMEM from the call itself)
+ * @return 0 when everything was applied, else the negative errno of the
+ *         result (the kernel's, -ETIMEDOUT for bindings that did not
+ *         complete or a lock held by another process, or a read error);
+ *         the diagnostic is the result's message
+ * @since 0.1
+ */
+int apmatrix_plan_apply(struct apmatrix_plan *plan, unsigned int flags,
+                        struct apmatrix_result **ret);
+
 /**
  * @brief Take a reference.
  * @param result the result, or NULL
@@ -2479,7 +2514,8 @@ int apmatrix_result_get_rollback_error(const struct apmatrix_result *result);
 /**
  * @brief The plan that ran (made again under the lock from a fresh read).
  * @param result the result
- * @return the plan, valid as long as the result, or NULL for a refusal
+ * @return the plan, valid as long as the result, or NULL when the host
+ *         could not be read (and for a plan's own refusal)
  * @since 0.1
  */
 const struct apmatrix_plan *

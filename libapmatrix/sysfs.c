@@ -117,3 +117,21 @@ DIR *apmatrix_sysfs_opendir(struct apmatrix_sysfs *fs, int dirfd,
 	}
 	return dir;
 }
+
+int apmatrix_sysfs_write(struct apmatrix_sysfs *fs, int dirfd, const char *path,
+			 const char *buf, size_t len)
+{
+	int fd = apmatrix_sysfs_openat(fs, dirfd, path, O_WRONLY);
+	ssize_t n;
+	int r;
+
+	if (fd < 0)
+		return fd;
+	/* one write(2): the kernel's store gets the whole text at once */
+	do
+		n = write(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	r = n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
+	close(fd);
+	return r;
+}

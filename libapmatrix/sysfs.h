@@ -44,4 +44,12 @@ ssize_t apmatrix_sysfs_read(struct apmatrix_sysfs *fs, int dirfd,
 DIR *apmatrix_sysfs_opendir(struct apmatrix_sysfs *fs, int dirfd,
 			    const char *path);
 
+/*
+ * Write @len bytes of @buf to an attribute in one write(2), as the kernel's
+ * store functions take them. Returns 0 or the kernel's -errno as is (no
+ * diagnostic); a short write is -EIO.
+ */
+int apmatrix_sysfs_write(struct apmatrix_sysfs *fs, int dirfd,
+			 const char *path, const char *buf, size_t len);
+
 #endif
