@@ -14,7 +14,7 @@ from ._base import (ApmatrixError, ApmatrixWarning, ExistsError,
 from ._lib import ENV_LIBRARY, SONAME, library_path
 from .apqn import Apqn, ApqnList
 from .check import Check, Finding, Report
-from .constants import (MAX_APQNS, MAX_IDS, CardMode, Driver, EventType,
+from .constants import (MAX_APQNS, MAX_IDS, ApplyFlags, CardMode, Driver, EventType,
                         Feature, FindingCode, HostPart, JsonFlags, LockFlags,
                         MatrixSyntax, MdevState, MonitorSource, PlanFlags,
                         QueueStatus, ReadFlags, Role, Root, Severity, State,
@@ -36,7 +36,7 @@ __all__ = [
     "NotFoundError", "ENV_LIBRARY", "SONAME", "library_path", "Apqn",
     "ApqnList", "Check", "Finding", "Report", "MAX_APQNS", "MAX_IDS",
     "CardMode", "Driver", "FindingCode", "JsonFlags", "MatrixSyntax",
-    "MdevState", "PlanFlags", "Role", "Root", "Severity", "State",
+    "MdevState", "PlanFlags", "ApplyFlags", "Role", "Root", "Severity", "State",
     "StepKind", "Syntax", "Warn", "Context", "default_context", "Host",
     "IdSet", "parse_id", "Matrix", "Mdev", "Plan", "Result", "Step",
     "Target", "strerror", "CardInfo", "QueueInfo", "Feature", "HostPart",

@@ -235,6 +235,7 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "apmatrix_plan_get_mdev_uuid": (_S, [plan_p, _U]),
     "apmatrix_plan_get_guest_matrix": (matrix_p, [plan_p, _U]),
     "apmatrix_plan_format": (_I, [plan_p, _U, c_char_p, _Z]),
+    "apmatrix_plan_apply": (_I, [plan_p, _U, _pp(result_p)]),
     "apmatrix_step_get_kind": (_I, [step_p]),
     "apmatrix_step_get_uuid": (_S, [step_p]),
     "apmatrix_step_get_attribute": (_S, [step_p]),

@@ -122,6 +122,11 @@ class PlanFlags(enum.IntFlag):
     NO_AP_CONFIG = 1
 
 
+class ApplyFlags(enum.IntFlag):
+    """enum apmatrix_apply_flags."""
+    LOCKED = 1
+
+
 class ReadFlags(enum.IntFlag):
     """enum apmatrix_read_flags: what Host.read() reads (0: everything)."""
     MASKS = 1

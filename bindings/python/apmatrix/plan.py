@@ -5,7 +5,7 @@ from ctypes import byref
 from typing import Any, Sequence, Iterator, List, Optional, Tuple, overload
 
 from ._base import ptr_of, Handle, Wrapper, decode, encode, format_text, uint
-from ._lib import lib, plan_p, target_p
+from ._lib import lib, plan_p, result_p, target_p
 from .apqn import ApqnList
 from .check import Report
 from .constants import StepKind, to_enum
@@ -158,6 +158,17 @@ class Plan(Wrapper, Sequence["Step"]):
             out.append((uuid, Matrix._wrap(self._context, self._h, m,
                                            True)))
         return out  # type: ignore[return-value]
+
+    def apply(self, flags: int = 0) -> "Result":
+        """Apply the plan under the s390apconfig lock (the host is read and
+        the plan made again under it); all or nothing. Returns the Result
+        also when a step failed and was rolled back (see Result.ok and
+        Result.raise_for_error()); raises only when no result was made."""
+        ptr = result_p()
+        rc = lib().plan_apply(self.p, uint(flags, "flags"), byref(ptr))
+        if not ptr:
+            self._check(rc, "apmatrix_plan_apply")
+        return Result._take(self._context, ptr)
 
     def format(self, flags: int = 0) -> str:
         """One numbered step a line, and `refused: ...` when refused."""

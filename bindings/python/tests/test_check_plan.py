@@ -227,3 +227,53 @@ def test_give_to_host_collateral(ctx):
         assert set(s.collateral) <= set(s.apqns)
     assert Apqn(4, 1) in moved
     assert Apqn(4, 2) in set().union(*(set(s.collateral) for s in reclaim))
+
+
+def _fixture_copy(source_dir, tmp_path):
+    import shutil
+    src = source_dir / "tests" / "fixtures" / "sysfs" / "default"
+    if not src.is_dir():
+        pytest.skip("no fixture tree default")
+    shutil.copytree(src, tmp_path / "sys", symlinks=True)
+    return tmp_path / "sys"
+
+
+def test_apply_of_a_matching_target_writes_nothing(source_dir, tmp_path):
+    from apmatrix import ApplyFlags, Context
+    sys_root = _fixture_copy(source_dir, tmp_path)
+    (tmp_path / "run" / "lock").mkdir(parents=True)
+    ctx = Context(sysfs=str(sys_root), run=str(tmp_path / "run"),
+                  log=lambda *a: None)
+    host = Host.read(context=ctx)
+    t = Target(context=ctx)
+    t.set_mdev("11111111-1111-4111-8111-111111111111",
+               Matrix([4], [0, 1], [0, 1], context=ctx))
+    plan = Plan(t, host)
+    assert len(plan) == 0 and plan.refusal is None
+    result = plan.apply()
+    assert result.ok and result.write_count == 0 and result.step is None
+    assert result.message == "" and result.plan is not None
+    assert len(result.plan) == 0
+    # the lock is released: taking it again works
+    assert not (tmp_path / "run" / "lock" / "s390apconfig.lock").exists()
+    # LOCKED: the caller holds it; unknown flags are refused
+    assert plan.apply(ApplyFlags.LOCKED).ok
+    with pytest.raises(InvalidArgumentError):
+        plan.apply(4)
+
+
+def test_apply_without_a_lock_directory_fails_before_writing(source_dir,
+                                                             tmp_path):
+    from apmatrix import Context
+    sys_root = _fixture_copy(source_dir, tmp_path)
+    ctx = Context(sysfs=str(sys_root), run=str(tmp_path / "run"),
+                  log=lambda *a: None)
+    t = Target(context=ctx)
+    t.remove_mdev("11111111-1111-4111-8111-111111111111")
+    plan = Plan(t, Host.read(context=ctx))
+    assert len(plan) == 1 and plan[0].kind == StepKind.REMOVE
+    result = plan.apply()
+    assert result.error == -errno.ENOENT and not result.ok
+    assert "lock" in result.message and result.write_count == 0
+    assert (sys_root / "devices" / "vfio_ap" / "matrix" /
+            "11111111-1111-4111-8111-111111111111").is_dir()

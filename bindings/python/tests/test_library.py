@@ -87,6 +87,7 @@ ENUMS = {
     "apmatrix_json_flags": (constants.JsonFlags, "APMATRIX_JSON_"),
     "apmatrix_step_kind": (constants.StepKind, "APMATRIX_STEP_"),
     "apmatrix_plan_flags": (constants.PlanFlags, "APMATRIX_PLAN_"),
+    "apmatrix_apply_flags": (constants.ApplyFlags, "APMATRIX_APPLY_"),
     "apmatrix_read_flags": (constants.ReadFlags, "APMATRIX_READ_"),
     "apmatrix_host_part": (constants.HostPart, "APMATRIX_HOST_"),
     "apmatrix_feature": (constants.Feature, "APMATRIX_FEATURE_"),
