@@ -32,9 +32,9 @@ static int mon_opt(struct ctl *ctl, int c, const char *arg, void *data)
 			strtol(arg, &end, 10);
 		if (errno || *end || end == arg ||
 		    *(c == OPT_COUNT ? &o->count : &o->timeout) < 1)
-			return ctl_usage_err(ctl, "--%s %s: give a positive number",
-					     c == OPT_COUNT ? "count" : "timeout",
-					     arg);
+			return ctl_usage_err(
+				ctl, "--%s %s: give a positive number",
+				c == OPT_COUNT ? "count" : "timeout", arg);
 		return 0;
 	case OPT_SOURCE:
 		if (!strcmp(arg, "kernel"))
@@ -42,8 +42,8 @@ static int mon_opt(struct ctl *ctl, int c, const char *arg, void *data)
 		else if (!strcmp(arg, "udev"))
 			o->source = APMATRIX_MONITOR_UDEV;
 		else
-			return ctl_usage_err(ctl, "--source %s: give kernel or udev",
-					     arg);
+			return ctl_usage_err(
+				ctl, "--source %s: give kernel or udev", arg);
 		return 0;
 	default:
 		return CTL_EXIT_USAGE;
@@ -73,7 +73,8 @@ static void print_event(struct ctl *ctl, const struct apmatrix_event *ev)
 		json_object_object_add(o, "time", json_object_new_string(buf));
 		json_object_object_add(
 			o, "type",
-			json_object_new_string(apmatrix_event_get_type_name(ev)));
+			json_object_new_string(
+				apmatrix_event_get_type_name(ev)));
 		if (adapter >= 0)
 			json_object_object_add(o, "adapter",
 					       json_object_new_int(adapter));
@@ -89,7 +90,8 @@ static void print_event(struct ctl *ctl, const struct apmatrix_event *ev)
 		if (driver >= 0)
 			json_object_object_add(
 				o, "driver",
-				json_object_new_string(ctl_driver_name(driver)));
+				json_object_new_string(
+					ctl_driver_name(driver)));
 		if (uuid)
 			json_object_object_add(o, "uuid",
 					       json_object_new_string(uuid));
@@ -191,9 +193,10 @@ static int run_monitor(struct ctl *ctl, int argc, char **argv)
 			continue;
 		}
 		if (e == -ENOBUFS) {
-			fprintf(stderr, "apmatrixctl monitor: warning: events were "
-					"lost; 'apmatrixctl list' shows the "
-					"state now\n");
+			fprintf(stderr,
+				"apmatrixctl monitor: warning: events were "
+				"lost; 'apmatrixctl list' shows the "
+				"state now\n");
 			continue;
 		}
 		if (e < 0) {

@@ -99,6 +99,15 @@ int ctl_new_uuid(char *buf, size_t size);
 
 extern const struct ctl_verb ctl_verb_list, ctl_verb_show, ctl_verb_check,
 	ctl_verb_capture, ctl_verb_export, ctl_verb_define, ctl_verb_modify,
-	ctl_verb_undefine, ctl_verb_monitor, ctl_verb_doctor;
+	ctl_verb_undefine, ctl_verb_monitor, ctl_verb_doctor, ctl_verb_start,
+	ctl_verb_stop, ctl_verb_reserve, ctl_verb_release, ctl_verb_plan,
+	ctl_verb_apply;
+
+/* Plan a target against the host, show it, apply it (cmd-change.c). */
+int ctl_change(struct ctl *ctl, struct apmatrix_target *target, int ask,
+	       int show_json);
+/* The desired-state file (desired.c). */
+int ctl_read_desired(struct ctl *ctl, const char *file,
+		     struct apmatrix_target **ret);
 
 #endif
