@@ -1,78 +1,74 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # An admin session against the vfio_ap simulator, run inside the VM by
-# scripts/demo.sh: discover the cards, reserve queues for vfio_ap, create two
-# mediated devices, watch the kernel refuse an overlap, persist one with
-# mdevctl. Every command is echoed before it runs.
+# scripts/demo.sh, with apmatrixctl and nothing else: the host's cards
+# (CEX8 in CCA, EP11 and accelerator mode), queues reserved for vfio_ap, two
+# guests defined, a conflict caught before any write, resolved, started, the
+# guest matrices shown, a card taken offline (a simulated hardware event)
+# seen by `monitor`, and `check` clean at the end. Every command is echoed
+# before it runs.
 set -uo pipefail
 
-AP=/sys/bus/ap
-MATRIX=/sys/devices/vfio_ap/matrix
-TYPE=$MATRIX/mdev_supported_types/vfio_ap-passthrough
+BUILD=${APMATRIX_BUILD_DIR:-build/plain}
+export PATH=$BUILD/tools/apmatrixctl:$PATH
+export NO_COLOR=${NO_COLOR-}
+SIM=/sys/kernel/debug/vfio_ap_sim
+GUEST_A=aaaaaaaa-0000-4000-8000-00000000000a
+GUEST_B=bbbbbbbb-0000-4000-8000-00000000000b
+# The lock directory every systemd host has; the test VM's /run is bare.
+mkdir -p /run/lock /etc/mdevctl.d/matrix
 
 step() { printf '\n## %s\n' "$*"; }
+# run CMD...: echo it, run it, indent its output; STATUS: the exit status
+# it must end with (default 0).
 run() {
+	local want=${STATUS:-0} rc
 	printf '$ %s\n' "$*"
-	eval "$@" 2>&1 | sed 's/^/  /'
-	local rc=${PIPESTATUS[0]}
-	[ "$rc" -eq 0 ] || { echo "demo: that step failed (status $rc)"; exit 1; }
-}
-# A write the kernel should refuse: show the errno it gave.
-refused() {
-	printf '$ %s\n' "$*"
-	if out=$(eval "$@" 2>&1); then
-		echo "demo: the kernel accepted it"
+	"$@" 2>&1 | sed 's/^/  /'
+	rc=${PIPESTATUS[0]}
+	[ "$rc" -eq "$want" ] || {
+		echo "demo: that step ended with status $rc, not $want"
 		exit 1
-	fi
-	echo "  refused: ${out##*: }"
+	}
 }
 
-step "The host: cards, queues and the host pool (apmask x aqmask)"
-run "for c in $AP/devices/card*; do printf '%s %s hwtype=%s online=%s\n' \
-	\${c##*/} \$(cat \$c/type) \$(cat \$c/hwtype) \$(cat \$c/online); done"
-run "ls $AP/devices | grep -c '\\.' | sed 's/\$/ queues/'"
-run "cat $AP/ap_max_adapter_id $AP/ap_max_domain_id $AP/features"
-run "cat $AP/apmask $AP/aqmask $AP/bindings"
+step "The host: six CEX8 cards, usage domains 0-5 and 0x47, all with the host drivers"
+run apmatrixctl list
 
-step "Reserve adapters 1 and 2 for vfio_ap (relative syntax, like chzdev)"
-run "echo -1-2 > $AP/apmask"
-run "cat $AP/apmask"
-run "ls $AP/drivers/vfio_ap | grep '\\.' | tr '\n' ' '; echo"
+step "Reserve adapters 3-5 x domain 0x47 for vfio_ap (the plan shows what else moves)"
+run apmatrixctl reserve --adapters 3-5 --domains 0x47 --yes
 
-step "Create two mediated devices"
-A=$(cat /proc/sys/kernel/random/uuid)
-B=$(cat /proc/sys/kernel/random/uuid)
-run "echo $A > $TYPE/create"
-run "echo $B > $TYPE/create"
-run "cat $TYPE/available_instances"
+step "Define two guests that start at boot"
+run apmatrixctl define $GUEST_A --adapters 3-4 --domains 0x47 --control-domains 0x47 --auto
+STATUS=2 run apmatrixctl define $GUEST_B --adapters 4-5 --domains 0x47 --auto
+echo "  -> refused before any write: 04.0047 belongs to guest A"
 
-step "Guest A gets adapter 1 x domains 5 and 0x47; guest B adapter 2 x 0x47"
-run "echo 1 > $MATRIX/$A/assign_adapter"
-run "echo 5 > $MATRIX/$A/assign_domain"
-run "echo 0x47 > $MATRIX/$A/assign_domain"
-run "echo 5 > $MATRIX/$A/assign_control_domain"
-run "echo 0x20,0x0000000000000000010000,0x0000000000000000010000 > $MATRIX/$B/ap_config"
-run "cat $MATRIX/$A/matrix"
-run "cat $MATRIX/$A/guest_matrix"
-run "cat $MATRIX/$B/ap_config"
+step "Resolved: guest B takes adapter 5 only"
+run apmatrixctl define $GUEST_B --adapters 5 --domains 0x47 --auto
+run apmatrixctl list --mdevs
 
-step "The kernel refuses what would let B reach A's keys, or the host's"
-refused "echo 1 > $MATRIX/$B/assign_adapter"
-refused "echo 0 > $MATRIX/$B/assign_adapter"
-refused "echo 300 > $MATRIX/$B/assign_adapter"
-refused "echo +1 > $AP/apmask"
+step "Start both (planned, checked, applied under the s390apconfig lock)"
+run apmatrixctl start $GUEST_A
+run apmatrixctl start $GUEST_B
 
-step "Queue status as lszcrypt shows it"
-run "cat $AP/devices/01.0005/status $AP/devices/02.0047/status"
+step "What each guest gets"
+run apmatrixctl show $GUEST_A
+run apmatrixctl show $GUEST_B
+run apmatrixctl export $GUEST_A --qemu
 
-step "Persist guest A's matrix with mdevctl, then stop both"
-run "echo 1 > $MATRIX/$B/remove"
-run "mdevctl define --uuid $A --parent matrix --type vfio_ap-passthrough"
-run "mdevctl modify --uuid $A --addattr=assign_adapter --value=1"
-run "mdevctl modify --uuid $A --addattr=assign_domain --value=5"
-run "mdevctl list --defined"
-run "echo 1 > $MATRIX/$A/remove"
-run "mdevctl start --uuid $A && cat $MATRIX/$A/matrix"
-run "mdevctl stop --uuid $A; mdevctl undefine --uuid $A"
+step "A card goes offline (simulated hardware event); monitor sees it"
+apmatrixctl monitor --count 1 --timeout 20 >/tmp/demo-monitor.out 2>/tmp/demo-monitor.err &
+mon=$!
+for _ in $(seq 50); do grep -q listening /tmp/demo-monitor.err && break; sleep 0.1; done
+echo '$ echo "online 2 0" > /sys/kernel/debug/vfio_ap_sim/ctl    # the event'
+echo "online 2 0" >$SIM/ctl
+wait $mon
+echo '$ apmatrixctl monitor --count 1'
+sed 's/^/  /' /tmp/demo-monitor.out
+printf '$ apmatrixctl list | grep "^02"\n'
+apmatrixctl list | grep '^02 ' | sed 's/^/  /'
+
+step "The whole host: live mdevs, definitions, persistent masks"
+run apmatrixctl check
 echo
 echo "demo finished"
