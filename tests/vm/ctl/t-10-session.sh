@@ -139,6 +139,8 @@ test_plan_apply_file() {
 }
 
 # start_libvirtd from the interop tier, without its tests
+URI=nodedev:///system
+V() { virsh -q -c $URI "$@"; }
 eval "$(sed -n '/^start_libvirtd() {/,/^}/p' tests/vm/interop/t-20-libvirt.sh)"
 
 test_libvirt_accepts_export() {
@@ -151,18 +153,18 @@ test_libvirt_accepts_export() {
 	want_rc 0 "export --libvirt"
 	printf '%s\n' "$OUT" >/tmp/ctl-nodedev.xml
 	rm -f $DEFS/$UA # libvirt defines it through mdevctl
-	start_libvirtd || { info "$(pgrep -a libvirtd; ls -la /run/libvirt 2>&1; tail -5 /tmp/libvirtd.log 2>&1)"; return; }
+	start_libvirtd
 	local out name
-	out=$(virsh -q -c nodedev:///system nodedev-define /tmp/ctl-nodedev.xml 2>&1) ||
+	out=$(V nodedev-define /tmp/ctl-nodedev.xml 2>&1) ||
 		fail "virsh nodedev-define refused what export --libvirt printed: $out"
-	name=$(virsh -q -c nodedev:///system nodedev-list --cap mdev --all 2>/dev/null | grep "${UA//-/_}")
+	name=$(V nodedev-list --cap mdev --all 2>/dev/null | grep "${UA//-/_}")
 	[ -n "$name" ] || fail "libvirt does not list the defined mdev: $out"
-	out=$(virsh -q -c nodedev:///system nodedev-dumpxml "$name" 2>&1)
+	out=$(V nodedev-dumpxml "$name" 2>&1)
 	expect_match "$out" "<attr name='assign_adapter' value='0x04'/>" "attrs kept by libvirt"
 	expect_exists $DEFS/$UA "mdevctl definition written by libvirt"
 	C show $UA --json
 	expect_match "$OUT" '"adapters": \[\s*3,\s*4\s*\]|"adapters": \[ 3, 4 \]' "apmatrixctl reads libvirt's definition"
-	virsh -q -c nodedev:///system nodedev-undefine "$name" >/dev/null 2>&1
+	V nodedev-undefine "$name" >/dev/null 2>&1
 	C export $UA --hostdev
 	if command -v virt-xml-validate >/dev/null; then
 		printf "<domain type='kvm'><name>g</name><memory>131072</memory><os><type arch='s390x' machine='s390-ccw-virtio'>hvm</type></os><devices>%s</devices></domain>\n" "$OUT" >/tmp/ctl-domain.xml
