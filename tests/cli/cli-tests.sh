@@ -398,6 +398,10 @@ monitor-usage)
 	run monitor --source nowhere
 	expect_rc 3 "bad --source"
 	expect_err 'give kernel or udev' "says what to give"
+	run reserve --adapters 3
+	expect_rc 3 "reserve without --domains"
+	run start
+	expect_rc 3 "start without a UUID"
 	;;
 color)
 	command -v script >/dev/null || { echo "no script(1): skipped"; exit 77; }
