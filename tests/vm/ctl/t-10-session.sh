@@ -153,6 +153,10 @@ test_libvirt_accepts_export() {
 	want_rc 0 "export --libvirt"
 	printf '%s\n' "$OUT" >/tmp/ctl-nodedev.xml
 	rm -f $DEFS/$UA # libvirt defines it through mdevctl
+	# libvirt hands mdevctl the definition as `--jsonfile /dev/stdin`; the
+	# guest's devtmpfs has no /dev/stdin link (udev makes it on hosts).
+	[ -e /dev/stdin ] || ln -s /proc/self/fd/0 /dev/stdin
+	[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 	start_libvirtd
 	local out name
 	out=$(V nodedev-define /tmp/ctl-nodedev.xml 2>&1) ||
