@@ -284,6 +284,24 @@ int ctl_operands(struct ctl *ctl, int argc, int first, int min, int max)
 	return 0;
 }
 
+int ctl_parse_uuid(struct ctl *ctl, int argc, char **argv,
+		   const struct option *opts,
+		   int (*fn)(struct ctl *ctl, int c, const char *arg,
+			     void *data),
+		   void *data)
+{
+	int first = ctl_parse(ctl, argc, argv, opts, fn, data), r;
+
+	if (first < 0)
+		return first;
+	r = ctl_operands(ctl, argc, first, 1, 1);
+	if (r)
+		return -(r + 1);
+	if (!ctl_valid_uuid(ctl, argv[first]))
+		return -(CTL_EXIT_USAGE + 1);
+	return first;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,

@@ -279,14 +279,9 @@ static int run_start_stop(struct ctl *ctl, int argc, char **argv, int start)
 	struct apmatrix_mdev *def;
 	int first, r, e;
 
-	first = ctl_parse(ctl, argc, argv, opts, NULL, NULL);
+	first = ctl_parse_uuid(ctl, argc, argv, opts, NULL, NULL);
 	if (first < 0)
 		return -first - 1;
-	r = ctl_operands(ctl, argc, first, 1, 1);
-	if (r)
-		return r;
-	if (!ctl_valid_uuid(ctl, argv[first]))
-		return CTL_EXIT_USAGE;
 	r = new_target(ctl, &target);
 	if (r != CTL_EXIT_OK)
 		return r;

@@ -221,14 +221,9 @@ static int run_show(struct ctl *ctl, int argc, char **argv)
 	const char *uuid;
 	int first, r;
 
-	first = ctl_parse(ctl, argc, argv, opts, NULL, NULL);
+	first = ctl_parse_uuid(ctl, argc, argv, opts, NULL, NULL);
 	if (first < 0)
 		return -first - 1;
-	r = ctl_operands(ctl, argc, first, 1, 1);
-	if (r)
-		return r;
-	if (!ctl_valid_uuid(ctl, argv[first]))
-		return CTL_EXIT_USAGE;
 	/* The library keeps UUIDs lower case. */
 	r = apmatrix_mdev_new(ctl->ctx, argv[first], &id);
 	if (r < 0)

@@ -258,14 +258,9 @@ static int run_modify(struct ctl *ctl, int argc, char **argv)
 	struct apmatrix_store *store = NULL;
 	int first, r;
 
-	first = ctl_parse(ctl, argc, argv, def_options, def_opt, &o);
+	first = ctl_parse_uuid(ctl, argc, argv, def_options, def_opt, &o);
 	if (first < 0)
 		return -first - 1;
-	r = ctl_operands(ctl, argc, first, 1, 1);
-	if (r)
-		return r;
-	if (!ctl_valid_uuid(ctl, argv[first]))
-		return CTL_EXIT_USAGE;
 	if (!o.adapters && !o.domains && !o.control && o.autostart < 0)
 		return ctl_usage_err(ctl, "nothing to change: give --adapters, "
 					  "--domains, --control-domains, "
@@ -311,14 +306,9 @@ static int run_undefine(struct ctl *ctl, int argc, char **argv)
 	struct apmatrix_store *store = NULL;
 	int first, r;
 
-	first = ctl_parse(ctl, argc, argv, opts, NULL, NULL);
+	first = ctl_parse_uuid(ctl, argc, argv, opts, NULL, NULL);
 	if (first < 0)
 		return -first - 1;
-	r = ctl_operands(ctl, argc, first, 1, 1);
-	if (r)
-		return r;
-	if (!ctl_valid_uuid(ctl, argv[first]))
-		return CTL_EXIT_USAGE;
 	r = ctl_read_store(ctl, &store);
 	if (r != CTL_EXIT_OK)
 		return r;

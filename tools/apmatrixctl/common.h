@@ -44,6 +44,12 @@ int ctl_set_root(struct ctl *ctl, const char *dir);
 int ctl_parse(struct ctl *ctl, int argc, char **argv, const struct option *opts,
 	      int (*fn)(struct ctl *ctl, int c, const char *arg, void *data),
 	      void *data);
+/* ctl_parse() for a verb whose one operand is a UUID: checks it too. */
+int ctl_parse_uuid(struct ctl *ctl, int argc, char **argv,
+		   const struct option *opts,
+		   int (*fn)(struct ctl *ctl, int c, const char *arg,
+			     void *data),
+		   void *data);
 /* An operand count check with a message naming the verb's usage. */
 int ctl_operands(struct ctl *ctl, int argc, int first, int min, int max);
 
