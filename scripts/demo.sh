@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 
 root=${BUILD_ROOT:-build}
+case $root in /*) ;; *) root=$PWD/$root ;; esac
 cmake -S . -B "$root/plain" >/dev/null
 cmake --build "$root/plain" -j"$(nproc)" >/dev/null
 
@@ -15,7 +16,7 @@ start=$SECONDS
 echo "=== the vfio_ap simulator in a VM: an admin session with apmatrixctl"
 rc=0
 tests/vm/run-vm.sh --build-dir "$root/vm" \
-	--env APMATRIX_BUILD_DIR="$PWD/$root/plain" -- scripts/demo-session.sh ||
+	--env APMATRIX_BUILD_DIR="$root/plain" -- scripts/demo-session.sh ||
 	rc=$?
 echo "=== demo: $((SECONDS - start)) s in the VM (status $rc)"
 exit $rc
