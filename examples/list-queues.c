@@ -3,6 +3,13 @@
  * list-queues: the AP queues of the host this runs on, like `lszcrypt`
  * with the driver and what vfio_ap says about each queue.
  *
+ * An AP adapter is a crypto card (CEX8, in CCA, EP11 or accelerator mode);
+ * each is split into domains, and the queue of one domain on one adapter
+ * is an APQN, written AA.DDDD in hex ("04.0047" = domain 0x47 of adapter
+ * 4). Each queue is bound either to the host's own crypto driver ("host")
+ * or to vfio_ap, which passes it to a guest when a mediated device is
+ * assigned it ("assigned"; "in use" once the guest runs).
+ *
  *   list-queues [SYSFS-ROOT]
  *
  * SYSFS-ROOT (default /sys) may be a captured tree. Reads only cards and

@@ -3,6 +3,12 @@
  * watch-events: print AP and vfio_ap mdev changes as they happen, one line
  * per typed event, like `udevadm monitor` but decoded.
  *
+ * The kernel announces every change of the AP bus as a uevent: crypto cards
+ * (adapters) and their queues (APQNs, "0a.0047" = domain 0x47 of adapter
+ * 0x0a) appearing or going, being configured or set online, a queue bound
+ * to another driver after the host masks `apmask`/`aqmask` changed, and
+ * vfio_ap mediated devices (the guests' handles) created or removed.
+ *
  *   watch-events [SECONDS]
  *
  * Stops after SECONDS (default: never; 0 = open the monitor, read what is
