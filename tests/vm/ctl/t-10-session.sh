@@ -57,7 +57,15 @@ test_session() {
 	ctl online 2 0
 	wait $mon || fail "monitor ended with $?: $(cat /tmp/ctl-mon.err)"
 	expect_match "$(cat /tmp/ctl-mon)" "card-online +card 02 offline" "monitor line"
+	"$CTLBIN" monitor --json --count 1 --timeout 20 >/tmp/ctl-mon 2>/tmp/ctl-mon.err &
+	mon=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q listening /tmp/ctl-mon.err 2>/dev/null && break
+		sleep 0.05
+	done
 	ctl online 2 1
+	wait $mon || fail "monitor --json ended with $?: $(cat /tmp/ctl-mon.err)"
+	expect_match "$(cat /tmp/ctl-mon)" '^\{"time":"[^"]+","type":"card-online","adapter":2,"value":1\}$' "monitor JSON line"
 	C check
 	want_rc 0 "check is clean"
 	# the host cannot take back queues a guest holds
