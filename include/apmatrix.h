@@ -2829,6 +2829,37 @@ int apmatrix_store_format_definition(struct apmatrix_store *store,
                                      size_t size);
 
 /**
+ * @brief Start a defined mdev (`mdevctl start`): create it with the
+ * definition's matrix through the change layer (apmatrix_plan_apply(): a
+ * fresh host read and plan under the s390apconfig lock, `ap_config` where
+ * the kernel has it, rollback on failure). Attributes of the definition
+ * that are not part of the matrix are not written.
+ * @param store the store
+ * @param uuid a UUID the store defines
+ * @param flags 0 or APMATRIX_STORE_LOCKED (the caller holds the lock)
+ * @param[out] ret the result of the apply (see apmatrix_plan_apply())
+ * @return 0, or -ENOENT when the UUID is not defined, -EINVAL, or the
+ *         error of reading the host or of the apply (the diagnostic is the
+ *         result's message)
+ * @since 0.1
+ */
+int apmatrix_store_start(struct apmatrix_store *store, const char *uuid,
+                         unsigned int flags, struct apmatrix_result **ret);
+
+/**
+ * @brief Stop an mdev (`mdevctl stop`): remove the live device through the
+ * change layer; the definition stays.
+ * @param store the store
+ * @param uuid the UUID
+ * @param flags 0 or APMATRIX_STORE_LOCKED
+ * @param[out] ret the result of the apply
+ * @return as apmatrix_store_start()
+ * @since 0.1
+ */
+int apmatrix_store_stop(struct apmatrix_store *store, const char *uuid,
+                        unsigned int flags, struct apmatrix_result **ret);
+
+/**
  * @brief Add the stored configuration: every definition (in its
  * APMATRIX_ROLE_DEFINED configuration) and the persistent host masks.
  *

@@ -12,6 +12,8 @@
  *   store-cli check       the whole-host check: live mdevs, definitions,
  *                         persistent masks; one line per finding
  *   store-cli masks AP AQ write the persistent masks (ID lists; - = unset)
+ *   store-cli start UUID  start a defined mdev through the change layer
+ *   store-cli stop UUID   stop it
  * Exit status 0, or 1 with the library's diagnostic on stderr.
  */
 #include <stdio.h>
@@ -160,7 +162,17 @@ int main(int argc, char **argv)
 		rc = list(st);
 	else if (!strcmp(argv[1], "check"))
 		rc = check(st);
-	else if (!strcmp(argv[1], "masks"))
+	else if ((!strcmp(argv[1], "start") || !strcmp(argv[1], "stop")) &&
+		 argc > 2) {
+		struct apmatrix_result *res = NULL;
+
+		rc = (argv[1][2] == 'a'
+			      ? apmatrix_store_start(st, argv[2], 0, &res)
+			      : apmatrix_store_stop(st, argv[2], 0, &res)) < 0
+			     ? fail(argv[1])
+			     : 0;
+		apmatrix_result_unref(res);
+	} else if (!strcmp(argv[1], "masks"))
 		rc = masks(st, argc, argv);
 	else
 		rc = fail("unknown command");

@@ -94,6 +94,31 @@ test_mdevctl_definitions_read_and_checked() {
 	rm -rf $D
 }
 
+# A definition mdevctl wrote, started and stopped by the library (through
+# the change layer); mdevctl sees it running.
+test_library_starts_mdevctl_definition() {
+	need_store
+	setmask apmask -4
+	setmask aqmask -0x47
+	local u out
+	u=$(uuid)
+	$MC define -u "$u" -p matrix -t vfio_ap-passthrough >/dev/null 2>&1 || fail "mdevctl define"
+	for a in assign_adapter=4 assign_domain=0x47 assign_control_domain=0x47; do
+		$MC modify -u "$u" --addattr="${a%=*}" --value="${a#*=}" >/dev/null 2>&1 || fail "addattr $a"
+	done
+	out=$($SC start "$u" 2>&1) || fail "store-cli start: $out"
+	expect_file "$MATRIX/$u/matrix" $'04.0047\n' "started by the library"
+	expect_file "$MATRIX/$u/control_domains" $'0047\n'
+	out=$($MC list 2>&1)
+	grep -q "^$u matrix vfio_ap-passthrough manual (defined)" <<<"$out" || fail "mdevctl list: $out"
+	out=$($SC stop "$u" 2>&1) || fail "store-cli stop: $out"
+	expect_absent "$MATRIX/$u" "stopped by the library"
+	expect_exists "$D/$u" "the definition stays"
+	out=$($SC start 11111111-0000-4000-8000-00000000dead 2>&1) && fail "start of an undefined uuid"
+	grep -q "not defined" <<<"$out" || fail "start of an undefined uuid: $out"
+	$MC undefine -u "$u" >/dev/null 2>&1
+}
+
 # apmatrix-callout as mdevctl's callout: invoked for define/modify/start/
 # stop/undefine, refuses a conflicting start with our message, releases
 # the lock, answers get attributes.
