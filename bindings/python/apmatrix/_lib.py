@@ -277,6 +277,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "apmatrix_store_undefine": (_I, [store_p, _S, _U]),
     "apmatrix_store_set_persistent_masks": (_I, [store_p, idset_p, idset_p,
                                                  _U]),
+    "apmatrix_store_start": (_I, [store_p, _S, _U, _pp(result_p)]),
+    "apmatrix_store_stop": (_I, [store_p, _S, _U, _pp(result_p)]),
     "apmatrix_store_format_definition": (_I, [store_p, mdev_p, _U,
                                               c_char_p, _Z]),
     # the s390apconfig lock

@@ -8,7 +8,7 @@ from typing import Any, Iterator, List, NamedTuple, Optional, Union
 
 from ._base import (ApmatrixWarning, Handle, Wrapper, decode, encode,
                     format_text, ptr_of, uint)
-from ._lib import lib, mdev_p, store_p
+from ._lib import lib, mdev_p, result_p, store_p
 from .constants import Severity, to_enum
 from .context import Context, resolve
 from .idset import IdSet, IdsLike
@@ -162,6 +162,26 @@ class Store(Wrapper):
                            (self.p, ptr_of(mdev, Mdev, "mdev"),
                             uint(flags, "flags")),
                            self._ctxp(), "apmatrix_store_format_definition")
+
+    def _change(self, fn: Any, name: str, uuid: str, flags: int) -> Any:
+        from .plan import Result
+        ptr = result_p()
+        rc = fn(self.p, encode(uuid, "uuid"), uint(flags, "flags"), byref(ptr))
+        if not ptr:
+            self._check(rc, name)
+        return Result._take(self._context, ptr)
+
+    def start(self, uuid: str, flags: int = 0) -> Any:
+        """Start a defined mdev with its definition's matrix through the
+        change layer (plan and apply under the lock); returns the Result
+        (see Plan.apply())."""
+        return self._change(lib().store_start, "apmatrix_store_start", uuid,
+                            flags)
+
+    def stop(self, uuid: str, flags: int = 0) -> Any:
+        """Stop an mdev through the change layer; the definition stays."""
+        return self._change(lib().store_stop, "apmatrix_store_stop", uuid,
+                            flags)
 
     def __repr__(self) -> str:
         if self.closed:

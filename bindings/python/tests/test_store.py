@@ -174,3 +174,10 @@ def test_check_add_store(roots):
     check.add_mdev(defined(roots, UB, [5], [1], auto=True))
     check.add_store(s)
     assert [f for f in check.run() if f.code == FindingCode.SHARED_APQNS] == []
+
+
+def test_start_undefined(roots):
+    s = Store.read(roots)
+    with pytest.raises(NotFoundError) as info:
+        s.start(UA)
+    assert "not defined" in info.value.diagnostic
