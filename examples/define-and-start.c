@@ -20,6 +20,10 @@
  *      s390-tools also take, writes the definition
  *      (ROOT/etc/mdevctl.d/matrix/UUID) and applies the plan, which undoes
  *      its own writes if one fails.
+ * Queues the host takes back at boot (the persistent masks of
+ * 41-ap.rules) are refused: reserve them for vfio_ap persistently first
+ * (the persistent apmask setting of chzdev, or
+ * apmatrix_store_set_persistent_masks()).
  * ROOT defaults to "/" (the real host). Exit status: 0 done, 1 refused
  * (the reason on stderr), 2 bad usage or a failure of the program.
  */

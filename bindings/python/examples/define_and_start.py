@@ -12,7 +12,9 @@ domains. The host keeps `apmask` x `aqmask` for its own drivers, so those
 queues are given to vfio_ap first. Reads the host (ROOT/sys) and the
 definitions (ROOT/etc), checks, prints the plan of sysfs writes, and
 unless --dry-run, under the s390apconfig lock (ROOT/run/lock), writes the
-definition and applies the plan (rolled back if a write fails).
+definition and applies the plan (rolled back if a write fails). Queues
+the host takes back at boot (41-ap.rules) are refused: reserve them
+persistently first (chzdev's persistent apmask, Store.set_persistent_masks()).
 Exit status: 0 done, 1 refused (reason on stderr), 2 usage or failure.
 The same as examples/define-and-start.c.
 """

@@ -12,15 +12,23 @@ U2=7e57e7e7-0000-4000-8000-00000000e1a2
 
 setup() {
 	[ -x "$B/examples/define-and-start" ] || skip "no $B/examples/define-and-start"
-	mkdir -p /run/lock /etc/mdevctl.d/matrix
+	mkdir -p /run/lock /etc/mdevctl.d/matrix /etc/udev/rules.d
 	rm -f /etc/mdevctl.d/matrix/*
+	# The admin's one-time reservation: adapters 4 and 5 go to vfio_ap at
+	# boot (41-ap.rules, as chzdev writes it for a persistent apmask
+	# of -4-5); the active masks still keep everything for the host.
+	py -c 'import apmatrix; apmatrix.Store.read().set_persistent_masks(
+set(range(256)) - {4, 5}, set(range(256)))' || fail "setup: 41-ap.rules"
 }
 
+py() {
+	APMATRIX_LIBRARY=$B/libapmatrix.so.0 PYTHONPATH=bindings/python \
+		PYTHONDONTWRITEBYTECODE=1 $PY "$@"
+}
 py_example() { # SCRIPT ARGS...
 	local s=$1
 	shift
-	APMATRIX_LIBRARY=$B/libapmatrix.so.0 PYTHONPATH=bindings/python \
-		PYTHONDONTWRITEBYTECODE=1 $PY "bindings/python/examples/$s" "$@"
+	py "bindings/python/examples/$s" "$@"
 }
 
 check_started() { # UUID MATRIX-TEXT WHAT
