@@ -167,7 +167,6 @@ static void random_shape(struct shape_mdev *m, unsigned int n)
 enum { ROLE_DEFINED, ROLE_LIVE, ROLE_BOTH };
 static int role_mode = ROLE_DEFINED;
 
-
 static void fill(struct apmatrix_idset *set, const struct bits *b)
 {
 	for (unsigned int id = 0; id < 256; id++)
@@ -237,7 +236,7 @@ static int run_one(struct apmatrix_ctx *ctx, struct apmatrix_host *host,
 				break;
 			mx = apmatrix_mdev_get_matrix(mdev, role);
 			fill(apmatrix_matrix_get_adapters(mx), &m[i].a);
-			fill(apmatrix_matrix_get_domains(mx), &m[i].d);
+			fill(apmatrix_matrix_get_usage_domains(mx), &m[i].d);
 			fill(apmatrix_matrix_get_control_domains(mx), &m[i].d);
 			if (role == APMATRIX_ROLE_DEFINED)
 				r = apmatrix_mdev_set_autostart(mdev, 1);

@@ -70,7 +70,6 @@ static void die(const char *what, struct apmatrix_ctx *ctx)
 	exit(1);
 }
 
-
 /* Definition i: adapter i / 42, domains 6 * (i % 42) .. + 5. */
 static void write_store(struct apmatrix_ctx *ctx, const char *dir, int count)
 {
@@ -95,8 +94,9 @@ static void write_store(struct apmatrix_ctx *ctx, const char *dir, int count)
 		apmatrix_idset_set(apmatrix_matrix_get_adapters(mx),
 				   (unsigned int)(i / 42));
 		for (int d = 0; d < 6; d++)
-			apmatrix_idset_set(apmatrix_matrix_get_domains(mx),
-					   (unsigned int)(6 * (i % 42) + d));
+			apmatrix_idset_set(
+				apmatrix_matrix_get_usage_domains(mx),
+				(unsigned int)(6 * (i % 42) + d));
 		apmatrix_idset_set(apmatrix_matrix_get_control_domains(mx),
 				   (unsigned int)(6 * (i % 42)));
 		n = apmatrix_store_format_definition(st, m, 0, text,

@@ -47,7 +47,7 @@ static int parse_matrix(struct apmatrix_matrix *m, char *text)
 	if (c)
 		*c++ = '\0';
 	if (parse_ids(apmatrix_matrix_get_adapters(m), text) < 0 ||
-	    parse_ids(apmatrix_matrix_get_domains(m), d) < 0 ||
+	    parse_ids(apmatrix_matrix_get_usage_domains(m), d) < 0 ||
 	    parse_ids(apmatrix_matrix_get_control_domains(m), c ? c : "") < 0)
 		return -1;
 	return 0;

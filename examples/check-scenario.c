@@ -40,12 +40,12 @@ struct guest {
 };
 
 static struct guest guests[] = {
-	{ "guest-db", "6a2b1c3d-0d1e-4b5c-9a7f-000000000db1",
-	  APMATRIX_ROLE_LIVE, 1, NULL },
-	{ "guest-web", "6a2b1c3d-0d1e-4b5c-9a7f-00000000a3b2",
-	  APMATRIX_ROLE_LIVE, 0, NULL },
-	{ "guest-batch", "6a2b1c3d-0d1e-4b5c-9a7f-0000000ba7c3",
-	  APMATRIX_ROLE_DEFINED, 1, NULL },
+	{"guest-db", "6a2b1c3d-0d1e-4b5c-9a7f-000000000db1", APMATRIX_ROLE_LIVE,
+	 1, NULL},
+	{"guest-web", "6a2b1c3d-0d1e-4b5c-9a7f-00000000a3b2",
+	 APMATRIX_ROLE_LIVE, 0, NULL},
+	{"guest-batch", "6a2b1c3d-0d1e-4b5c-9a7f-0000000ba7c3",
+	 APMATRIX_ROLE_DEFINED, 1, NULL},
 };
 #define N_GUESTS (sizeof(guests) / sizeof(guests[0]))
 
@@ -55,15 +55,15 @@ static int failed(struct apmatrix_ctx *ctx, const char *what, int r)
 	const char *diag = ctx ? apmatrix_get_diagnostic(ctx) : "";
 
 	fprintf(stderr, "check-scenario: %s: %s%s%s\n", what,
-	        apmatrix_strerror(r), *diag ? ": " : "", diag);
+		apmatrix_strerror(r), *diag ? ": " : "", diag);
 	return -1;
 }
 
-#define TRY(ctx, call)                                                       \
-	do {                                                                 \
-		int r_ = (call);                                             \
-		if (r_ < 0)                                                  \
-			return failed(ctx, #call, r_);                       \
+#define TRY(ctx, call)                                                         \
+	do {                                                                   \
+		int r_ = (call);                                               \
+		if (r_ < 0)                                                    \
+			return failed(ctx, #call, r_);                         \
 	} while (0)
 
 static const char *severity_name(int severity)
@@ -97,31 +97,34 @@ static const char *guest_name(const char *uuid)
  */
 static int build_host(struct apmatrix_ctx *ctx, struct apmatrix_host *host)
 {
-	static const unsigned int domains[] = { 0x05, 0x47, 0x48 };
+	static const unsigned int domains[] = {0x05, 0x47, 0x48};
 	unsigned int adapter;
 	size_t d;
 	int r;
 
 	for (adapter = 0x03; adapter <= 0x06; adapter++) {
 		unsigned int mode = adapter == 0x06 ? APMATRIX_MODE_EP11
-		                                    : APMATRIX_MODE_CCA;
+						    : APMATRIX_MODE_CCA;
 
 		TRY(ctx, apmatrix_host_add_card(host, adapter, 14, mode,
-		                                APMATRIX_STATE_ONLINE |
-		                                APMATRIX_STATE_CONFIG));
+						APMATRIX_STATE_ONLINE |
+							APMATRIX_STATE_CONFIG));
 		for (d = 0; d < sizeof(domains) / sizeof(domains[0]); d++)
-			TRY(ctx, apmatrix_host_add_queue(
-				host, APMATRIX_APQN(adapter, domains[d]),
-				APMATRIX_DRIVER_DEFAULT,
-				APMATRIX_STATE_ONLINE | APMATRIX_STATE_CONFIG));
+			TRY(ctx,
+			    apmatrix_host_add_queue(
+				    host, APMATRIX_APQN(adapter, domains[d]),
+				    APMATRIX_DRIVER_DEFAULT,
+				    APMATRIX_STATE_ONLINE |
+					    APMATRIX_STATE_CONFIG));
 	}
 	for (d = 0; d < sizeof(domains) / sizeof(domains[0]); d++)
 		TRY(ctx, apmatrix_idset_set(
-			apmatrix_host_get_control_domain_mask(host), domains[d]));
+				 apmatrix_host_get_control_domain_mask(host),
+				 domains[d]));
 
 	/* echo -4-6 > /sys/bus/ap/apmask; aqmask keeps every domain. */
 	r = apmatrix_idset_parse(apmatrix_host_get_apmask(host), "-4-6\n",
-	                         APMATRIX_SYNTAX_KERNEL, 0);
+				 APMATRIX_SYNTAX_KERNEL, 0);
 	if (r < 0)
 		return failed(ctx, "parse apmask", r);
 	TRY(ctx, apmatrix_host_bind_by_masks(host));
@@ -135,30 +138,33 @@ static int build_guests(struct apmatrix_ctx *ctx)
 	size_t i;
 
 	for (i = 0; i < N_GUESTS; i++) {
-		TRY(ctx, apmatrix_mdev_new(ctx, guests[i].uuid, &guests[i].mdev));
+		TRY(ctx,
+		    apmatrix_mdev_new(ctx, guests[i].uuid, &guests[i].mdev));
 		TRY(ctx, apmatrix_mdev_add_config(guests[i].mdev,
-		                                  guests[i].role, 0));
+						  guests[i].role, 0));
 	}
 
 	/* guest-db: as the sysfs `matrix` and `control_domains` files say. */
 	m = apmatrix_mdev_get_matrix(guests[0].mdev, guests[0].role);
 	TRY(ctx, apmatrix_matrix_parse(m, "04.0047\n05.0047\n",
-	                               APMATRIX_MATRIX_SYSFS, 0));
+				       APMATRIX_MATRIX_SYSFS, 0));
 	TRY(ctx, apmatrix_matrix_parse(m, "0047\n",
-	                               APMATRIX_MATRIX_CONTROL_DOMAINS, 0));
+				       APMATRIX_MATRIX_CONTROL_DOMAINS, 0));
 
 	/* guest-web: ID by ID, as assign_adapter/assign_domain writes. */
 	m = apmatrix_mdev_get_matrix(guests[1].mdev, guests[1].role);
 	TRY(ctx, apmatrix_idset_set(apmatrix_matrix_get_adapters(m), 0x06));
-	TRY(ctx, apmatrix_idset_set(apmatrix_matrix_get_domains(m), 0x47));
-	TRY(ctx, apmatrix_idset_set(apmatrix_matrix_get_domains(m), 0x48));
-	TRY(ctx, apmatrix_idset_set(apmatrix_matrix_get_control_domains(m),
-	                            0x47));
+	TRY(ctx,
+	    apmatrix_idset_set(apmatrix_matrix_get_usage_domains(m), 0x47));
+	TRY(ctx,
+	    apmatrix_idset_set(apmatrix_matrix_get_usage_domains(m), 0x48));
+	TRY(ctx,
+	    apmatrix_idset_set(apmatrix_matrix_get_control_domains(m), 0x47));
 
 	/* guest-batch: an `ap_config` triple, as a definition stores it. */
 	m = apmatrix_mdev_get_matrix(guests[2].mdev, guests[2].role);
-	TRY(ctx, apmatrix_matrix_parse(m,
-		"0x14,0x000000000000000001,0x0", APMATRIX_MATRIX_AP_CONFIG, 0));
+	TRY(ctx, apmatrix_matrix_parse(m, "0x14,0x000000000000000001,0x0",
+				       APMATRIX_MATRIX_AP_CONFIG, 0));
 
 	/* The definitions, starting automatically. */
 	for (i = 0; i < N_GUESTS; i++) {
@@ -167,11 +173,13 @@ static int build_guests(struct apmatrix_ctx *ctx)
 		if (!guests[i].defined)
 			continue;
 		if (guests[i].role != APMATRIX_ROLE_DEFINED) {
-			TRY(ctx, apmatrix_mdev_add_config(mdev,
-			                                  APMATRIX_ROLE_DEFINED, 0));
+			TRY(ctx, apmatrix_mdev_add_config(
+					 mdev, APMATRIX_ROLE_DEFINED, 0));
 			TRY(ctx, apmatrix_matrix_assign(
-				apmatrix_mdev_get_matrix(mdev, APMATRIX_ROLE_DEFINED),
-				apmatrix_mdev_get_matrix(mdev, guests[i].role)));
+					 apmatrix_mdev_get_matrix(
+						 mdev, APMATRIX_ROLE_DEFINED),
+					 apmatrix_mdev_get_matrix(
+						 mdev, guests[i].role)));
 		}
 		TRY(ctx, apmatrix_mdev_set_autostart(mdev, 1));
 	}
@@ -206,14 +214,15 @@ static int print_scenario(struct apmatrix_ctx *ctx, struct apmatrix_host *host)
 	char mask[80];
 	size_t i;
 
-	TRY(ctx, apmatrix_idset_format(apmatrix_host_get_apmask(host),
-	                               APMATRIX_SYNTAX_LIST, 0, mask,
-	                               sizeof(mask)));
+	TRY(ctx,
+	    apmatrix_idset_format(apmatrix_host_get_apmask(host),
+				  APMATRIX_SYNTAX_LIST, 0, mask, sizeof(mask)));
 	printf("host: CEX8 cards 03-06, domains 0005 0047 0048; apmask %s "
-	       "(adapters 04-06 given to vfio_ap)\n", mask);
+	       "(adapters 04-06 given to vfio_ap)\n",
+	       mask);
 	for (i = 0; i < N_GUESTS; i++) {
-		struct apmatrix_matrix *m =
-			apmatrix_mdev_get_matrix(guests[i].mdev, guests[i].role);
+		struct apmatrix_matrix *m = apmatrix_mdev_get_matrix(
+			guests[i].mdev, guests[i].role);
 		struct apmatrix_matrix *g = NULL;
 
 		printf("%-11s %-9s assigned:", guests[i].name,
@@ -241,7 +250,8 @@ static void print_findings(const struct apmatrix_report *report)
 			apmatrix_report_get_finding(report, i);
 		unsigned int u;
 
-		printf("%-7s %-20s %s", severity_name(apmatrix_finding_get_severity(f)),
+		printf("%-7s %-20s %s",
+		       severity_name(apmatrix_finding_get_severity(f)),
 		       apmatrix_finding_get_code_name(f),
 		       apmatrix_finding_get_message(f));
 		printf(" [");
@@ -249,28 +259,29 @@ static void print_findings(const struct apmatrix_report *report)
 			printf("%s%s (%s)", u ? ", " : "",
 			       guest_name(apmatrix_finding_get_uuid(f, u)),
 			       apmatrix_finding_get_role(f, u) ==
-			                       APMATRIX_ROLE_LIVE
-			               ? "live"
-			               : "defined");
+					       APMATRIX_ROLE_LIVE
+				       ? "live"
+				       : "defined");
 		printf("]\n");
 	}
 }
 
 static int print_json(struct apmatrix_ctx *ctx,
-                      const struct apmatrix_report *report)
+		      const struct apmatrix_report *report)
 {
 	char *json;
 	int len;
 
 	/* snprintf() style: ask for the length, then format. */
-	len = apmatrix_report_format_json(report, APMATRIX_JSON_PRETTY, NULL, 0);
+	len = apmatrix_report_format_json(report, APMATRIX_JSON_PRETTY, NULL,
+					  0);
 	if (len < 0)
 		return failed(ctx, "apmatrix_report_format_json", len);
 	json = malloc((size_t)len + 1);
 	if (!json)
 		return failed(ctx, "malloc", -ENOMEM);
 	len = apmatrix_report_format_json(report, APMATRIX_JSON_PRETTY, json,
-	                                  (size_t)len + 1);
+					  (size_t)len + 1);
 	if (len < 0) {
 		free(json);
 		return failed(ctx, "apmatrix_report_format_json", len);
@@ -322,13 +333,13 @@ static int run_check(struct run *run, int json_only)
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: check-scenario [--json]\n"
-	             "Check three mediated devices on an in-memory host.\n"
-	             "Exit status: 0 no errors, 1 errors found, 2 failure.\n");
+		     "Check three mediated devices on an in-memory host.\n"
+		     "Exit status: 0 no errors, 1 errors found, 2 failure.\n");
 }
 
 int main(int argc, char **argv)
 {
-	struct run run = { NULL, NULL, NULL, NULL };
+	struct run run = {NULL, NULL, NULL, NULL};
 	int json_only = 0;
 	int i, r;
 	size_t g;
@@ -337,7 +348,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0) {
 			json_only = 1;
 		} else if (strcmp(argv[i], "--help") == 0 ||
-		           strcmp(argv[i], "-h") == 0) {
+			   strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			return 0;
 		} else {

@@ -661,7 +661,7 @@ apmatrix_matrix_get_adapters(struct apmatrix_matrix *matrix);
  * @since 0.1
  */
 struct apmatrix_idset *
-apmatrix_matrix_get_domains(struct apmatrix_matrix *matrix);
+apmatrix_matrix_get_usage_domains(struct apmatrix_matrix *matrix);
 
 /**
  * @brief The assigned control domains, to read or change in place.

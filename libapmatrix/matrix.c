@@ -112,7 +112,7 @@ apmatrix_matrix_get_adapters(struct apmatrix_matrix *matrix)
 }
 
 APMATRIX_EXPORT struct apmatrix_idset *
-apmatrix_matrix_get_domains(struct apmatrix_matrix *matrix)
+apmatrix_matrix_get_usage_domains(struct apmatrix_matrix *matrix)
 {
 	return matrix ? &matrix->domains : NULL;
 }

@@ -20,7 +20,7 @@
 #include "fuzz-common.h"
 
 static int fmt_matrix(const void *obj, unsigned int syntax, char *buf,
-                      size_t size)
+		      size_t size)
 {
 	return apmatrix_matrix_format(obj, syntax, 0, buf, size);
 }
@@ -37,7 +37,7 @@ static struct apmatrix_matrix *new_matrix(struct apmatrix_ctx *ctx)
 static void init_matrix(struct apmatrix_matrix *m, uint8_t how)
 {
 	struct apmatrix_idset *a = apmatrix_matrix_get_adapters(m);
-	struct apmatrix_idset *d = apmatrix_matrix_get_domains(m);
+	struct apmatrix_idset *d = apmatrix_matrix_get_usage_domains(m);
 	struct apmatrix_idset *c = apmatrix_matrix_get_control_domains(m);
 	unsigned int id;
 
@@ -70,25 +70,27 @@ static void init_matrix(struct apmatrix_matrix *m, uint8_t how)
 }
 
 static int same_sets(struct apmatrix_matrix *x, struct apmatrix_matrix *y,
-                     int adapters_domains, int control)
+		     int adapters_domains, int control)
 {
 	if (adapters_domains &&
 	    (!apmatrix_idset_equal(apmatrix_matrix_get_adapters(x),
-	                           apmatrix_matrix_get_adapters(y)) ||
-	     !apmatrix_idset_equal(apmatrix_matrix_get_domains(x),
-	                           apmatrix_matrix_get_domains(y))))
+				   apmatrix_matrix_get_adapters(y)) ||
+	     !apmatrix_idset_equal(apmatrix_matrix_get_usage_domains(x),
+				   apmatrix_matrix_get_usage_domains(y))))
 		return 0;
 	if (control &&
 	    !apmatrix_idset_equal(apmatrix_matrix_get_control_domains(x),
-	                          apmatrix_matrix_get_control_domains(y)))
+				  apmatrix_matrix_get_control_domains(y)))
 		return 0;
 	return 1;
 }
 
 static void check_product(struct apmatrix_matrix *m)
 {
-	unsigned int na = apmatrix_idset_get_count(apmatrix_matrix_get_adapters(m));
-	unsigned int nd = apmatrix_idset_get_count(apmatrix_matrix_get_domains(m));
+	unsigned int na =
+		apmatrix_idset_get_count(apmatrix_matrix_get_adapters(m));
+	unsigned int nd =
+		apmatrix_idset_get_count(apmatrix_matrix_get_usage_domains(m));
 	unsigned int n = apmatrix_matrix_get_apqn_count(m), seen = 0;
 	int apqn, prev = -1;
 
@@ -97,9 +99,10 @@ static void check_product(struct apmatrix_matrix *m)
 		return;
 	for (apqn = apmatrix_matrix_next_apqn(m, 0); apqn >= 0;
 	     apqn = apmatrix_matrix_next_apqn(m, (unsigned int)apqn + 1)) {
-		FUZZ_ASSERT(apqn > prev && apqn <= 0xffff &&
-		            apmatrix_matrix_contains(m, (unsigned int)apqn),
-		            "next_apqn gave %#x after %#x", apqn, prev);
+		FUZZ_ASSERT(
+			apqn > prev && apqn <= 0xffff &&
+				apmatrix_matrix_contains(m, (unsigned int)apqn),
+			"next_apqn gave %#x after %#x", apqn, prev);
 		prev = apqn;
 		seen++;
 		if (apqn == 0xffff)
@@ -134,26 +137,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r < 0) {
 		FUZZ_ASSERT(r == -EINVAL, "returned %d", r);
 		FUZZ_ASSERT(same_sets(m, before, 1, 1),
-		            "a failed parse changed the matrix");
+			    "a failed parse changed the matrix");
 		fuzz_assert_diag(ctx, "apmatrix_matrix_parse");
 		goto out;
 	}
 	FUZZ_ASSERT(r == 0 && syntax != 0 && flags == 0,
-	            "returned %d for syntax %u flags %u", r, syntax, flags);
+		    "returned %d for syntax %u flags %u", r, syntax, flags);
 	fuzz_assert_no_diag(ctx, "apmatrix_matrix_parse");
 	if (syntax == APMATRIX_MATRIX_SYSFS)
 		FUZZ_ASSERT(same_sets(m, before, 0, 1),
-		            "a sysfs matrix changed the control domains");
+			    "a sysfs matrix changed the control domains");
 	if (syntax == APMATRIX_MATRIX_CONTROL_DOMAINS)
-		FUZZ_ASSERT(same_sets(m, before, 1, 0),
-		            "control_domains changed adapters or usage domains");
+		FUZZ_ASSERT(
+			same_sets(m, before, 1, 0),
+			"control_domains changed adapters or usage domains");
 	if (syntax == APMATRIX_MATRIX_AP_CONFIG) {
 		struct apmatrix_matrix *other = new_matrix(ctx);
 
 		init_matrix(other, (uint8_t)(how + 1));
 		r = apmatrix_matrix_parse(other, text, syntax, 0);
 		FUZZ_ASSERT(r == 0 && same_sets(m, other, 1, 1),
-		            "ap_config depends on the old matrix (%d)", r);
+			    "ap_config depends on the old matrix (%d)", r);
 		apmatrix_matrix_unref(other);
 	}
 	check_product(m);
@@ -162,16 +166,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(out != NULL, "cannot format syntax %u", syntax);
 	if (syntax == APMATRIX_MATRIX_AP_CONFIG)
 		FUZZ_ASSERT(strlen(out) == 3 * 66 + 2 + 1 &&
-		            out[strlen(out) - 1] == '\n',
-		            "ap_config text \"%s\"", out);
+				    out[strlen(out) - 1] == '\n',
+			    "ap_config text \"%s\"", out);
 	back = new_matrix(ctx);
 	init_matrix(back, how);
 	r = apmatrix_matrix_parse(back, out, syntax, 0);
 	FUZZ_ASSERT(r == 0, "formatted text \"%.200s\" does not parse: %d: %s",
-	            out, r, apmatrix_get_diagnostic(ctx));
+		    out, r, apmatrix_get_diagnostic(ctx));
 	FUZZ_ASSERT(same_sets(m, back, 1, 1),
-	            "\"%.200s\" (syntax %u) parses back to another matrix", out,
-	            syntax);
+		    "\"%.200s\" (syntax %u) parses back to another matrix", out,
+		    syntax);
 	apmatrix_matrix_unref(back);
 	free(out);
 out:

@@ -274,23 +274,25 @@ START_TEST(default_scenario)
 	ck_assert_int_eq(apmatrix_mdev_has_config(u, APMATRIX_ROLE_DEFINED), 0);
 	m = apmatrix_mdev_get_matrix(u, APMATRIX_ROLE_LIVE);
 	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_adapters(m)), "4");
-	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_domains(m)), "0,1");
+	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_usage_domains(m)), "0,1");
 	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_control_domains(m)), "0,1");
 	m = apmatrix_mdev_get_matrix(u, APMATRIX_ROLE_GUEST);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_adapters(m)), "4");
-	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_domains(m)), "0,1");
+	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_usage_domains(m)), "0,1");
 	/* The kernel does not print the guest's control domains. */
 	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_control_domains(m)), "");
 	/* 05.0001 unbound: adapter 5 filtered, the domains stay. */
 	u = mdev(1, U2);
 	m = apmatrix_mdev_get_matrix(u, APMATRIX_ROLE_LIVE);
 	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_adapters(m)), "5");
-	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_domains(m)), "1,2,71");
+	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_usage_domains(m)),
+			 "1,2,71");
 	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_control_domains(m)), "2");
 	m = apmatrix_mdev_get_matrix(u, APMATRIX_ROLE_GUEST);
 	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_adapters(m)), "");
-	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_domains(m)), "1,2,71");
+	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_usage_domains(m)),
+			 "1,2,71");
 	u = mdev(2, U3);
 	ck_assert_uint_eq(
 		apmatrix_matrix_get_apqn_count(
@@ -384,7 +386,8 @@ START_TEST(old_kernel)
 	u = mdev(1, U2);
 	m = apmatrix_mdev_get_matrix(u, APMATRIX_ROLE_LIVE);
 	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_adapters(m)), "5");
-	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_domains(m)), "1,2,71");
+	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_usage_domains(m)),
+			 "1,2,71");
 	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_control_domains(m)), "2");
 	ck_assert_int_eq(apmatrix_mdev_has_config(u, APMATRIX_ROLE_GUEST), 0);
 	u = mdev(2, U3);
@@ -427,7 +430,7 @@ START_TEST(queue_missing)
 	ck_assert_int_eq(apmatrix_host_bind_by_masks(host), 0);
 	ck_assert_int_eq(apmatrix_matrix_new(ctx, &m), 0);
 	tc_fill(apmatrix_matrix_get_adapters(m), "1,2");
-	tc_fill(apmatrix_matrix_get_domains(m), "3,4");
+	tc_fill(apmatrix_matrix_get_usage_domains(m), "3,4");
 	ck_assert_int_eq(apmatrix_host_predict_guest_matrix(host, m, &g), 0);
 	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_adapters(g)), "1");
 	apmatrix_matrix_unref(g);

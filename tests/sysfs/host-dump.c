@@ -161,7 +161,7 @@ static const char *matrix_text(struct apmatrix_matrix *m, int controls)
 	char *b = buf[which++ & 3];
 
 	snprintf(b, 210, "%s,%s", mask(apmatrix_matrix_get_adapters(m)),
-		 mask(apmatrix_matrix_get_domains(m)));
+		 mask(apmatrix_matrix_get_usage_domains(m)));
 	if (controls)
 		snprintf(b + strlen(b), 210 - strlen(b), ",%s",
 			 mask(apmatrix_matrix_get_control_domains(m)));

@@ -173,7 +173,7 @@ START_TEST(shared_defined_live_skip_equal)
 	ck_assert_uint_eq(apmatrix_report_get_count(r), 2);
 	apmatrix_report_unref(r);
 	/* The definition now differs from the live matrix. */
-	tc_fill(apmatrix_matrix_get_domains(
+	tc_fill(apmatrix_matrix_get_usage_domains(
 			apmatrix_mdev_get_matrix(m, APMATRIX_ROLE_DEFINED)),
 		"2,3");
 	r = tc_run(check);
@@ -552,7 +552,7 @@ START_TEST(over_limits_no_apxa)
 				 host, apmatrix_mdev_get_matrix(m, LIVE), &g),
 			 0);
 	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_adapters(g)), "4");
-	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_domains(g)), "1");
+	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_usage_domains(g)), "1");
 	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_control_domains(g)), "1");
 	apmatrix_matrix_unref(g);
 	apmatrix_mdev_unref(m);
@@ -655,7 +655,7 @@ START_TEST(queues_missing_unbound_filtered)
 				 host, apmatrix_mdev_get_matrix(m, LIVE), &g),
 			 0);
 	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_adapters(g)), "4");
-	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_domains(g)), "1,2");
+	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_usage_domains(g)), "1,2");
 	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_control_domains(g)), "1");
 	apmatrix_matrix_unref(g);
 	apmatrix_mdev_unref(m);
@@ -850,8 +850,10 @@ static unsigned int shared_count(struct apmatrix_matrix *a,
 	for (unsigned int x = 0; x < 256; x++) {
 		na += apmatrix_idset_test(apmatrix_matrix_get_adapters(a), x) &&
 		      apmatrix_idset_test(apmatrix_matrix_get_adapters(b), x);
-		nd += apmatrix_idset_test(apmatrix_matrix_get_domains(a), x) &&
-		      apmatrix_idset_test(apmatrix_matrix_get_domains(b), x);
+		nd += apmatrix_idset_test(apmatrix_matrix_get_usage_domains(a),
+					  x) &&
+		      apmatrix_idset_test(apmatrix_matrix_get_usage_domains(b),
+					  x);
 	}
 	return na * nd;
 }
@@ -860,8 +862,8 @@ static int same_apqns(struct apmatrix_matrix *a, struct apmatrix_matrix *b)
 {
 	return apmatrix_idset_equal(apmatrix_matrix_get_adapters(a),
 				    apmatrix_matrix_get_adapters(b)) &&
-	       apmatrix_idset_equal(apmatrix_matrix_get_domains(a),
-				    apmatrix_matrix_get_domains(b));
+	       apmatrix_idset_equal(apmatrix_matrix_get_usage_domains(a),
+				    apmatrix_matrix_get_usage_domains(b));
 }
 
 static void random_matrix(struct apmatrix_matrix *mx, uint32_t *seed)
@@ -870,7 +872,7 @@ static void random_matrix(struct apmatrix_matrix *mx, uint32_t *seed)
 		apmatrix_idset_set(apmatrix_matrix_get_adapters(mx),
 				   rnd(seed) % 16);
 	for (unsigned int k = rnd(seed) % 6 + 1; k; k--)
-		apmatrix_idset_set(apmatrix_matrix_get_domains(mx),
+		apmatrix_idset_set(apmatrix_matrix_get_usage_domains(mx),
 				   rnd(seed) % 24);
 }
 

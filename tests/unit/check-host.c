@@ -317,7 +317,7 @@ predict(const char *adapters, const char *domains, const char *controls)
 
 	ck_assert_int_eq(apmatrix_matrix_new(ctx, &m), 0);
 	tc_fill(apmatrix_matrix_get_adapters(m), adapters);
-	tc_fill(apmatrix_matrix_get_domains(m), domains);
+	tc_fill(apmatrix_matrix_get_usage_domains(m), domains);
 	tc_fill(apmatrix_matrix_get_control_domains(m), controls);
 	ck_assert_int_eq(apmatrix_host_predict_guest_matrix(host, m, &g), 0);
 	ck_assert_ptr_nonnull(g);
@@ -330,7 +330,8 @@ predict(const char *adapters, const char *domains, const char *controls)
 	do {                                                                   \
 		struct apmatrix_matrix *g_ = (g);                              \
 		ck_assert_str_eq(tc_ids(apmatrix_matrix_get_adapters(g_)), a); \
-		ck_assert_str_eq(tc_ids(apmatrix_matrix_get_domains(g_)), d);  \
+		ck_assert_str_eq(                                              \
+			tc_ids(apmatrix_matrix_get_usage_domains(g_)), d);     \
 		ck_assert_str_eq(                                              \
 			tc_ids(apmatrix_matrix_get_control_domains(g_)), c);   \
 		apmatrix_matrix_unref(g_);                                     \
@@ -428,7 +429,7 @@ START_TEST(full_host)
 					  apmatrix_matrix_get_adapters(g)),
 				  256);
 		ck_assert_uint_eq(apmatrix_idset_get_count(
-					  apmatrix_matrix_get_domains(g)),
+					  apmatrix_matrix_get_usage_domains(g)),
 				  256);
 		ck_assert_uint_eq(
 			apmatrix_idset_get_count(
@@ -451,7 +452,7 @@ START_TEST(full_host)
 					 apmatrix_matrix_get_adapters(g), 0x80),
 				 0);
 		ck_assert_uint_eq(apmatrix_idset_get_count(
-					  apmatrix_matrix_get_domains(g)),
+					  apmatrix_matrix_get_usage_domains(g)),
 				  256);
 		apmatrix_matrix_unref(g);
 	}

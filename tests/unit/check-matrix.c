@@ -31,9 +31,10 @@ static struct apmatrix_matrix *mk(const char *adapters, const char *domains,
 					      adapters, APMATRIX_SYNTAX_LIST,
 					      0),
 			 0);
-	ck_assert_int_eq(apmatrix_idset_parse(apmatrix_matrix_get_domains(m),
-					      domains, APMATRIX_SYNTAX_LIST, 0),
-			 0);
+	ck_assert_int_eq(
+		apmatrix_idset_parse(apmatrix_matrix_get_usage_domains(m),
+				     domains, APMATRIX_SYNTAX_LIST, 0),
+		0);
 	ck_assert_int_eq(
 		apmatrix_idset_parse(apmatrix_matrix_get_control_domains(m),
 				     controls, APMATRIX_SYNTAX_LIST, 0),
@@ -92,10 +93,10 @@ START_TEST(test_new_ref_unref)
 	ck_assert_ptr_eq(apmatrix_idset_get_ctx(a), ctx);
 	ck_assert_ptr_eq(apmatrix_idset_ref(a), a);
 	ck_assert_int_eq(m->refs.count, 2);
-	apmatrix_idset_ref(apmatrix_matrix_get_domains(m));
+	apmatrix_idset_ref(apmatrix_matrix_get_usage_domains(m));
 	apmatrix_idset_ref(apmatrix_matrix_get_control_domains(m));
 	ck_assert_int_eq(m->refs.count, 4);
-	apmatrix_idset_unref(apmatrix_matrix_get_domains(m));
+	apmatrix_idset_unref(apmatrix_matrix_get_usage_domains(m));
 	apmatrix_idset_unref(apmatrix_matrix_get_control_domains(m));
 	/* Dropping the matrix keeps it alive through the set's reference. */
 	ck_assert_ptr_null(apmatrix_matrix_unref(m));
@@ -107,7 +108,7 @@ START_TEST(test_new_ref_unref)
 	ck_assert_ptr_null(apmatrix_matrix_unref(NULL));
 	ck_assert_ptr_null(apmatrix_matrix_ref(NULL));
 	ck_assert_ptr_null(apmatrix_matrix_get_adapters(NULL));
-	ck_assert_ptr_null(apmatrix_matrix_get_domains(NULL));
+	ck_assert_ptr_null(apmatrix_matrix_get_usage_domains(NULL));
 	ck_assert_ptr_null(apmatrix_matrix_get_control_domains(NULL));
 }
 END_TEST
@@ -137,7 +138,7 @@ START_TEST(test_embedded)
 	ck_assert_ptr_eq(apmatrix_matrix_get_ctx(&o.matrix), ctx);
 	ck_assert_ptr_eq(apmatrix_matrix_ref(&o.matrix), &o.matrix);
 	ck_assert_int_eq(o.refs, 2);
-	d = apmatrix_matrix_get_domains(&o.matrix);
+	d = apmatrix_matrix_get_usage_domains(&o.matrix);
 	/* set -> matrix -> owner */
 	ck_assert_ptr_eq(apmatrix_idset_ref(d), d);
 	ck_assert_int_eq(o.refs, 3);
@@ -165,7 +166,7 @@ START_TEST(test_assign_equal)
 	apmatrix_idset_set(apmatrix_matrix_get_control_domains(b), 6);
 	ck_assert_int_eq(apmatrix_matrix_equal(a, b), 0);
 	apmatrix_idset_clear(apmatrix_matrix_get_control_domains(b), 6);
-	apmatrix_idset_set(apmatrix_matrix_get_domains(b), 6);
+	apmatrix_idset_set(apmatrix_matrix_get_usage_domains(b), 6);
 	ck_assert_int_eq(apmatrix_matrix_equal(a, b), 0);
 	ck_assert_int_eq(apmatrix_matrix_assign(NULL, a), -EINVAL);
 	test_call(ctx, apmatrix_matrix_assign(b, NULL), -EINVAL,
@@ -220,7 +221,7 @@ START_TEST(test_product)
 	test_call(ctx, apmatrix_matrix_next_apqn(m, 0x10001), -EINVAL,
 		  "matrix_next_apqn: from 0x10001 out of range (0-0x10000)");
 	ck_assert_int_eq(apmatrix_matrix_next_apqn(NULL, 0), -EINVAL);
-	apmatrix_idset_clear_all(apmatrix_matrix_get_domains(m));
+	apmatrix_idset_clear_all(apmatrix_matrix_get_usage_domains(m));
 	ck_assert_uint_eq(apmatrix_matrix_get_apqn_count(m), 0);
 	ck_assert_int_eq(apmatrix_matrix_next_apqn(m, 0), -ENOENT);
 	apmatrix_matrix_unref(m);
@@ -281,11 +282,11 @@ START_TEST(test_format_sysfs)
 			 "04.0001\n04.0047\n0a.0001\n0a.0047\n");
 	ck_assert_str_eq(fmt(m, APMATRIX_MATRIX_CONTROL_DOMAINS),
 			 "0000\n00ff\n");
-	apmatrix_idset_clear_all(apmatrix_matrix_get_domains(m));
+	apmatrix_idset_clear_all(apmatrix_matrix_get_usage_domains(m));
 	ck_assert_str_eq(fmt(m, APMATRIX_MATRIX_SYSFS), "04.\n0a.\n");
 	apmatrix_idset_clear_all(apmatrix_matrix_get_adapters(m));
-	apmatrix_idset_set(apmatrix_matrix_get_domains(m), 0xab);
-	apmatrix_idset_set(apmatrix_matrix_get_domains(m), 3);
+	apmatrix_idset_set(apmatrix_matrix_get_usage_domains(m), 0xab);
+	apmatrix_idset_set(apmatrix_matrix_get_usage_domains(m), 3);
 	ck_assert_str_eq(fmt(m, APMATRIX_MATRIX_SYSFS), ".0003\n.00ab\n");
 	apmatrix_matrix_unref(m);
 }
@@ -354,7 +355,7 @@ START_TEST(test_ap_config)
 		apmatrix_matrix_parse(m, expect, APMATRIX_MATRIX_AP_CONFIG, 0),
 		0);
 	ck_assert_str_eq(ids(apmatrix_matrix_get_adapters(m)), "4");
-	ck_assert_str_eq(ids(apmatrix_matrix_get_domains(m)), "1-2");
+	ck_assert_str_eq(ids(apmatrix_matrix_get_usage_domains(m)), "1-2");
 	ck_assert_str_eq(ids(apmatrix_matrix_get_control_domains(m)), "1-2");
 	apmatrix_matrix_unref(m);
 }
@@ -377,7 +378,7 @@ static void parse_fails(const char *text, unsigned int syntax, const char *diag)
 		  diag);
 	/* All or nothing. */
 	ck_assert_str_eq(ids(apmatrix_matrix_get_adapters(m)), "100");
-	ck_assert_str_eq(ids(apmatrix_matrix_get_domains(m)), "101");
+	ck_assert_str_eq(ids(apmatrix_matrix_get_usage_domains(m)), "101");
 	ck_assert_str_eq(ids(apmatrix_matrix_get_control_domains(m)), "102");
 	apmatrix_matrix_unref(m);
 }
@@ -386,7 +387,7 @@ static void check_ids(struct apmatrix_matrix *m, const char *a, const char *d,
 		      const char *c)
 {
 	ck_assert_str_eq(ids(apmatrix_matrix_get_adapters(m)), a);
-	ck_assert_str_eq(ids(apmatrix_matrix_get_domains(m)), d);
+	ck_assert_str_eq(ids(apmatrix_matrix_get_usage_domains(m)), d);
 	ck_assert_str_eq(ids(apmatrix_matrix_get_control_domains(m)), c);
 	apmatrix_matrix_unref(m);
 }
@@ -548,7 +549,7 @@ START_TEST(test_round_trip)
 	rng_state = 0x9e3779b9u;
 	for (int i = 0; i < 300; i++) {
 		random_ids(apmatrix_matrix_get_adapters(m));
-		random_ids(apmatrix_matrix_get_domains(m));
+		random_ids(apmatrix_matrix_get_usage_domains(m));
 		random_ids(apmatrix_matrix_get_control_domains(m));
 
 		ck_assert_int_eq(
@@ -566,7 +567,8 @@ START_TEST(test_round_trip)
 							APMATRIX_MATRIX_SYSFS,
 							0, text, 1 << 20),
 				 0);
-		apmatrix_idset_set(apmatrix_matrix_get_domains(n), rng() % 256);
+		apmatrix_idset_set(apmatrix_matrix_get_usage_domains(n),
+				   rng() % 256);
 		ck_assert_int_eq(apmatrix_matrix_parse(
 					 n, text, APMATRIX_MATRIX_SYSFS, 0),
 				 0);

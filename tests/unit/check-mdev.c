@@ -178,7 +178,7 @@ START_TEST(configs)
 	ck_assert_uint_eq(apmatrix_matrix_get_apqn_count(
 				  apmatrix_mdev_get_matrix(m, LIVE)),
 			  0);
-	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_domains(def)), "5,6");
+	ck_assert_str_eq(tc_ids(apmatrix_matrix_get_usage_domains(def)), "5,6");
 
 	/* The guest matrix is a configuration too, but no state. */
 	ck_assert_int_eq(apmatrix_mdev_add_config(m, GUEST, 0), 0);

@@ -264,9 +264,10 @@ START_TEST(test_matrix)
 	ck_assert_int_eq(apmatrix_idset_parse(apmatrix_matrix_get_adapters(m1),
 					      "0-9", APMATRIX_SYNTAX_LIST, 0),
 			 0);
-	ck_assert_int_eq(apmatrix_idset_parse(apmatrix_matrix_get_domains(m1),
-					      "0-3", APMATRIX_SYNTAX_LIST, 0),
-			 0);
+	ck_assert_int_eq(
+		apmatrix_idset_parse(apmatrix_matrix_get_usage_domains(m1),
+				     "0-3", APMATRIX_SYNTAX_LIST, 0),
+		0);
 	ck_assert_int_eq(apmatrix_matrix_assign(m2, m1), 0);
 	/* The list, then its storage as it grows past 16 and 32. */
 	ck_assert_int_ge(
@@ -368,11 +369,12 @@ START_TEST(test_check)
 					apmatrix_matrix_get_adapters(m), "0-7",
 					APMATRIX_SYNTAX_LIST, 0),
 				0);
-			ck_assert_int_eq(apmatrix_idset_parse(
-						 apmatrix_matrix_get_domains(m),
-						 i % 2 ? "0-31" : "0-31,40",
-						 APMATRIX_SYNTAX_LIST, 0),
-					 0);
+			ck_assert_int_eq(
+				apmatrix_idset_parse(
+					apmatrix_matrix_get_usage_domains(m),
+					i % 2 ? "0-31" : "0-31,40",
+					APMATRIX_SYNTAX_LIST, 0),
+				0);
 		}
 		ck_assert_int_eq(apmatrix_check_add_mdev(check, mdev), 0);
 		mdev = apmatrix_mdev_unref(mdev);

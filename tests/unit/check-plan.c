@@ -44,7 +44,7 @@ static struct apmatrix_matrix *mx(const char *a, const char *d, const char *c)
 
 	ck_assert_int_eq(apmatrix_matrix_new(ctx, &m), 0);
 	tc_fill(apmatrix_matrix_get_adapters(m), a);
-	tc_fill(apmatrix_matrix_get_domains(m), d);
+	tc_fill(apmatrix_matrix_get_usage_domains(m), d);
 	tc_fill(apmatrix_matrix_get_control_domains(m), c);
 	return m;
 }
@@ -465,7 +465,7 @@ START_TEST(bad_arguments)
 		  -EINVAL, "flags 0x4");
 	test_call(ctx, apmatrix_target_set_masks(target, NULL, NULL, 0), 0,
 		  NULL);
-	tc_fill(apmatrix_matrix_get_domains(m), "");
+	tc_fill(apmatrix_matrix_get_usage_domains(m), "");
 	test_call(ctx, apmatrix_target_give_to_vfio(target, m, 0), -EINVAL,
 		  "give_to_vfio: the matrix names no queue");
 	test_call(ctx, apmatrix_target_give_to_host(target, m, 1), -EINVAL,

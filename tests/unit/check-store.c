@@ -225,10 +225,11 @@ START_TEST(read_fixture_matrices)
 				      cases[i].a),
 			      "%s adapters %s", cases[i].name,
 			      ids(apmatrix_matrix_get_adapters(mx)));
-		ck_assert_msg(!strcmp(ids(apmatrix_matrix_get_domains(mx)),
-				      cases[i].d),
-			      "%s domains %s", cases[i].name,
-			      ids(apmatrix_matrix_get_domains(mx)));
+		ck_assert_msg(
+			!strcmp(ids(apmatrix_matrix_get_usage_domains(mx)),
+				cases[i].d),
+			"%s domains %s", cases[i].name,
+			ids(apmatrix_matrix_get_usage_domains(mx)));
 		ck_assert_msg(
 			!strcmp(ids(apmatrix_matrix_get_control_domains(mx)),
 				cases[i].c),

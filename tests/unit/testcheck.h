@@ -77,7 +77,7 @@ static inline void tc_matrix(struct apmatrix_matrix *m, const char *adapters,
 {
 	ck_assert_ptr_nonnull(m);
 	tc_fill(apmatrix_matrix_get_adapters(m), adapters);
-	tc_fill(apmatrix_matrix_get_domains(m), domains);
+	tc_fill(apmatrix_matrix_get_usage_domains(m), domains);
 	tc_fill(apmatrix_matrix_get_control_domains(m), controls);
 }
 

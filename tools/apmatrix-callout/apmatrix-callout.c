@@ -397,7 +397,8 @@ static int get_attributes(struct apmatrix_ctx *ctx, const struct args *a)
 	/* ap-check's form: decimal, adapters, domains, control domains. */
 	printf("[");
 	print_ids(apmatrix_matrix_get_adapters(mx), "assign_adapter", &first);
-	print_ids(apmatrix_matrix_get_domains(mx), "assign_domain", &first);
+	print_ids(apmatrix_matrix_get_usage_domains(mx), "assign_domain",
+		  &first);
 	print_ids(apmatrix_matrix_get_control_domains(mx),
 		  "assign_control_domain", &first);
 	printf("%s]\n", first ? "{}" : "");

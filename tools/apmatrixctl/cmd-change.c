@@ -375,7 +375,7 @@ static int run_pool(struct ctl *ctl, int argc, char **argv, int to_vfio)
 	r = ctl_parse_ids(ctl, apmatrix_matrix_get_adapters(q), "adapters",
 			  o.adapters);
 	if (r == CTL_EXIT_OK)
-		r = ctl_parse_ids(ctl, apmatrix_matrix_get_domains(q),
+		r = ctl_parse_ids(ctl, apmatrix_matrix_get_usage_domains(q),
 				  "domains", o.domains);
 	if (r == CTL_EXIT_OK)
 		r = new_target(ctl, &target);

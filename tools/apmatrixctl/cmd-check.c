@@ -151,7 +151,8 @@ static void print_matrix(struct ctl *ctl, const char *label,
 		return;
 	}
 	ctl_format_ids(apmatrix_matrix_get_adapters(m), 0, ad, sizeof(ad));
-	ctl_format_ids(apmatrix_matrix_get_domains(m), 1, dom, sizeof(dom));
+	ctl_format_ids(apmatrix_matrix_get_usage_domains(m), 1, dom,
+		       sizeof(dom));
 	ctl_format_ids(apmatrix_matrix_get_control_domains(m), 1, cd,
 		       sizeof(cd));
 	/* The kernel does not say which control domains the guest gets. */
@@ -167,7 +168,7 @@ static void print_difference(struct ctl *ctl, struct apmatrix_matrix *live,
 	static const char *const names[] = {"adapters", "domains",
 					    "control domains"};
 	struct apmatrix_idset *(*const get[])(struct apmatrix_matrix *) = {
-		apmatrix_matrix_get_adapters, apmatrix_matrix_get_domains,
+		apmatrix_matrix_get_adapters, apmatrix_matrix_get_usage_domains,
 		apmatrix_matrix_get_control_domains};
 
 	if (apmatrix_matrix_equal(live, def)) {

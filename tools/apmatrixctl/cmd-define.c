@@ -69,7 +69,7 @@ static int apply_options(struct ctl *ctl, const struct def_opts *o,
 		r = ctl_parse_ids(ctl, apmatrix_matrix_get_adapters(m),
 				  "adapters", o->adapters);
 	if (r == CTL_EXIT_OK && o->domains)
-		r = ctl_parse_ids(ctl, apmatrix_matrix_get_domains(m),
+		r = ctl_parse_ids(ctl, apmatrix_matrix_get_usage_domains(m),
 				  "domains", o->domains);
 	if (r == CTL_EXIT_OK && o->control)
 		r = ctl_parse_ids(ctl, apmatrix_matrix_get_control_domains(m),

@@ -309,7 +309,7 @@ static int list_mdevs(struct ctl *ctl, struct apmatrix_host *host,
 		shown = lm ? lm : dm;
 		ctl_format_ids(apmatrix_matrix_get_adapters(shown), 0, ad,
 			       sizeof(ad));
-		ctl_format_ids(apmatrix_matrix_get_domains(shown), 1, dom,
+		ctl_format_ids(apmatrix_matrix_get_usage_domains(shown), 1, dom,
 			       sizeof(dom));
 		ctl_format_ids(apmatrix_matrix_get_control_domains(shown), 1,
 			       cd, sizeof(cd));

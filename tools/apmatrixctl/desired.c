@@ -94,7 +94,8 @@ static int matrix_of(struct desired *d, struct json_object *obj,
 	static const char *const names[] = {"adapters", "domains",
 					    "control_domains"};
 	struct apmatrix_idset *sets[] = {
-		apmatrix_matrix_get_adapters(m), apmatrix_matrix_get_domains(m),
+		apmatrix_matrix_get_adapters(m),
+		apmatrix_matrix_get_usage_domains(m),
 		apmatrix_matrix_get_control_domains(m)};
 	size_t len = strlen(d->where);
 	int r = CTL_EXIT_OK;

@@ -163,7 +163,7 @@ struct json_object *ctl_json_matrix(struct apmatrix_matrix *matrix)
 		ctl_json_ids(apmatrix_matrix_get_adapters(matrix)));
 	json_object_object_add(
 		obj, "usage_domains",
-		ctl_json_ids(apmatrix_matrix_get_domains(matrix)));
+		ctl_json_ids(apmatrix_matrix_get_usage_domains(matrix)));
 	json_object_object_add(
 		obj, "control_domains",
 		ctl_json_ids(apmatrix_matrix_get_control_domains(matrix)));

@@ -102,7 +102,7 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "apmatrix_matrix_unref": (matrix_p, [matrix_p]),
     "apmatrix_matrix_get_ctx": (ctx_p, [matrix_p]),
     "apmatrix_matrix_get_adapters": (idset_p, [matrix_p]),
-    "apmatrix_matrix_get_domains": (idset_p, [matrix_p]),
+    "apmatrix_matrix_get_usage_domains": (idset_p, [matrix_p]),
     "apmatrix_matrix_get_control_domains": (idset_p, [matrix_p]),
     "apmatrix_matrix_assign": (_I, [matrix_p, matrix_p]),
     "apmatrix_matrix_equal": (_I, [matrix_p, matrix_p]),

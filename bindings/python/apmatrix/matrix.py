@@ -92,7 +92,7 @@ class Matrix(Wrapper):
     @property
     def domains(self) -> IdSet:
         """The assigned usage domains."""
-        return self._set(lib().matrix_get_domains)
+        return self._set(lib().matrix_get_usage_domains)
 
     @domains.setter
     def domains(self, ids: IdsLike) -> None:
