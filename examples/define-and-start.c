@@ -116,10 +116,10 @@ int main(int argc, char **argv)
 	m = apmatrix_mdev_get_matrix(mdev, APMATRIX_ROLE_DEFINED);
 	if (apmatrix_idset_parse(apmatrix_matrix_get_adapters(m), argv[2],
 				 APMATRIX_SYNTAX_LIST, 0) < 0 ||
-	    apmatrix_idset_parse(apmatrix_matrix_get_domains(m), argv[3],
+	    apmatrix_idset_parse(apmatrix_matrix_get_usage_domains(m), argv[3],
 				 APMATRIX_SYNTAX_LIST, 0) < 0 ||
 	    apmatrix_idset_assign(apmatrix_matrix_get_control_domains(m),
-				  apmatrix_matrix_get_domains(m)) < 0 ||
+				  apmatrix_matrix_get_usage_domains(m)) < 0 ||
 	    apmatrix_mdev_set_autostart(mdev, 1) < 0)
 		goto out;
 
