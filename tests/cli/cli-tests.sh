@@ -315,7 +315,13 @@ usage)
 	run --help
 	expect_rc 0 "--help"
 	expect_out '^  check +' "lists the verbs"
-	for v in list show check define modify undefine export capture; do
+	verbs="list show check define modify undefine start stop reserve
+		release plan apply monitor doctor export capture"
+	for v in $verbs; do
+		[ "$(printf '%s\n' "$OUT" | grep -c "^  $v ")" = 1 ] ||
+			fail "--help lists '$v' exactly once"
+	done
+	for v in $verbs; do
 		run $v --help
 		expect_rc 0 "$v --help"
 		expect_out "^Usage: apmatrixctl \\[--root DIR\\] $v" "$v --help"

@@ -14,8 +14,6 @@
 static const struct ctl_verb *const verbs[] = {
 	&ctl_verb_list,    &ctl_verb_show,   &ctl_verb_check,
 	&ctl_verb_define,  &ctl_verb_modify, &ctl_verb_undefine,
-	&ctl_verb_list,    &ctl_verb_show,   &ctl_verb_check,
-	&ctl_verb_define,  &ctl_verb_modify, &ctl_verb_undefine,
 	&ctl_verb_start,   &ctl_verb_stop,   &ctl_verb_reserve,
 	&ctl_verb_release, &ctl_verb_plan,   &ctl_verb_apply,
 	&ctl_verb_monitor, &ctl_verb_doctor, &ctl_verb_export,
