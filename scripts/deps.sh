@@ -12,6 +12,8 @@ PACKAGES=(
 	# the python binding: offline install (pip --no-build-isolation), type check
 	python3-pip python3-setuptools python3-wheel python3-venv mypy
 	abigail-tools
+	# the cli tier: the man page through groff, the hostdev XML through xmllint
+	groff-base libxml2-utils
 	# the kernel tier: Debian's kernel in QEMU, our module, real clients
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static
 	cpio kmod mdevctl libvirt-daemon libvirt-clients
