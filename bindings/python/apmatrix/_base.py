@@ -246,6 +246,23 @@ class Wrapper:
         """check() with the diagnostic of a Context (for constructors)."""
         return check(rc, context._raw, function)
 
+    @classmethod
+    def _wrap(cls, context: Any, handle: Handle, ptr: Any) -> Any:
+        """An object over ptr, sharing handle (bypasses __init__)."""
+        obj = cls.__new__(cls)
+        obj._init(context, handle, ptr)
+        return obj
+
+
+def seq_index(index: Any, n: int, what: str) -> int:
+    """index (an int, negative from the end) as 0..n-1, or IndexError."""
+    i = index.__index__()
+    if i < 0:
+        i += n
+    if i < 0 or i >= n:
+        raise IndexError("%s index out of range" % what)
+    return i
+
 
 
 def ptr_of(obj: Any, cls: type, what: str) -> Any:

@@ -4,7 +4,8 @@
 from ctypes import byref, c_uint
 from typing import Any, Sequence, Iterable, Iterator, Optional, Union, overload
 
-from ._base import Handle, Wrapper, check, encode, format_text, uint
+from ._base import (Handle, Wrapper, check, encode, format_text, seq_index,
+                    uint)
 from ._lib import apqn_list_p, lib
 from .context import Context, resolve
 
@@ -108,7 +109,7 @@ class ApqnList(Wrapper, Sequence[Apqn]):
 
     @classmethod
     def _wrap(cls, context: Context, handle: Handle, ptr: Any,
-              readonly: bool) -> "ApqnList":
+              readonly: bool = False) -> "ApqnList":
         obj = cls.__new__(cls)
         obj._readonly = readonly
         obj._init(context, handle, ptr)
@@ -138,12 +139,7 @@ class ApqnList(Wrapper, Sequence[Apqn]):
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        n = len(self)
-        i = index.__index__()
-        if i < 0:
-            i += n
-        if i < 0 or i >= n:
-            raise IndexError("APQN list index out of range")
+        i = seq_index(index, len(self), "APQN list")
         return Apqn(self._check(lib().apqn_list_get_apqn(self.p, i),
                                 "apmatrix_apqn_list_get_apqn"))
 

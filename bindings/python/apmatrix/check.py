@@ -6,7 +6,8 @@ from ctypes import byref
 from typing import (TYPE_CHECKING, Any, Sequence, Iterator, List, Optional,
                     Tuple, overload)
 
-from ._base import ptr_of, Handle, Wrapper, decode, format_text, uint
+from ._base import (ptr_of, Handle, Wrapper, decode, format_text, seq_index,
+                    uint)
 from ._lib import lib, report_p, check_p
 from .apqn import ApqnList
 from .constants import FindingCode, Role, Severity, to_enum
@@ -93,12 +94,6 @@ class Report(Wrapper, Sequence["Finding"]):
     def __init__(self) -> None:
         raise TypeError("reports come from Check.run() or Plan.report")
 
-    @classmethod
-    def _wrap(cls, context: Context, handle: Handle, ptr: Any) -> "Report":
-        obj = cls.__new__(cls)
-        obj._init(context, handle, ptr)
-        return obj
-
     def __len__(self) -> int:
         return lib().report_get_count(self.p)
 
@@ -111,12 +106,7 @@ class Report(Wrapper, Sequence["Finding"]):
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        n = len(self)
-        i = index.__index__()
-        if i < 0:
-            i += n
-        if i < 0 or i >= n:
-            raise IndexError("report index out of range")
+        i = seq_index(index, len(self), "report")
         ptr = lib().report_get_finding(self.p, i)
         if not ptr:
             raise IndexError("report index out of range")

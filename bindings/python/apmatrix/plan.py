@@ -4,7 +4,8 @@
 from ctypes import byref
 from typing import Any, Sequence, Iterator, List, Optional, Tuple, overload
 
-from ._base import ptr_of, Handle, Wrapper, decode, encode, format_text, uint
+from ._base import (ptr_of, Handle, Wrapper, decode, encode, format_text,
+                    seq_index, uint)
 from ._lib import lib, plan_p, result_p, target_p
 from .apqn import ApqnList
 from .check import Report
@@ -94,12 +95,6 @@ class Plan(Wrapper, Sequence["Step"]):
                            "apmatrix_plan_new")
         self._init(ctx, Handle(ptr, lib().plan_unref, ctx))
 
-    @classmethod
-    def _wrap(cls, context: Context, handle: Handle, ptr: Any) -> "Plan":
-        obj = cls.__new__(cls)
-        obj._init(context, handle, ptr)
-        return obj
-
     def __len__(self) -> int:
         return lib().plan_get_step_count(self.p)
 
@@ -112,11 +107,8 @@ class Plan(Wrapper, Sequence["Step"]):
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        n = len(self)
-        i = index.__index__()
-        if i < 0:
-            i += n
-        ptr = lib().plan_get_step(self.p, i) if 0 <= i < n else None
+        i = seq_index(index, len(self), "plan step")
+        ptr = lib().plan_get_step(self.p, i)
         if not ptr:
             raise IndexError("plan step index out of range")
         return Step(self._context, self._h, ptr)
@@ -240,12 +232,6 @@ class Result(Wrapper):
 
     def __init__(self) -> None:
         raise TypeError("results come from Plan.refusal or apply()")
-
-    @classmethod
-    def _wrap(cls, context: Context, handle: Handle, ptr: Any) -> "Result":
-        obj = cls.__new__(cls)
-        obj._init(context, handle, ptr)
-        return obj
 
     @classmethod
     def _take(cls, context: Context, ptr: Any) -> "Result":
