@@ -637,20 +637,6 @@ static int read_devices(struct reader *r)
 	return 0;
 }
 
-/* 8-4-4-4-12 hex digits, as the mdev core names the devices. */
-static int is_uuid(const char *s)
-{
-	for (int i = 0; i < APMATRIX_UUID_LEN; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return 0;
-		} else if (!isxdigit((unsigned char)s[i])) {
-			return 0;
-		}
-	}
-	return s[APMATRIX_UUID_LEN] == '\0';
-}
-
 static int uuid_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -762,7 +748,7 @@ static int read_mdevs(struct reader *r)
 			       : read_failed(r, "devices/vfio_ap/matrix",
 					     -errno);
 	while ((de = readdir(dir))) {
-		if (!is_uuid(de->d_name))
+		if (apmatrix_uuid_bad_offset(de->d_name) >= 0)
 			continue;
 		if (count == alloc) {
 			char **grown;
